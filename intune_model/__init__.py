@@ -49,3 +49,12 @@ __all__ = [
     "to_graph",
     "validate_settings",
 ]
+
+from intune_model.address import (
+    PROVIDER_SOURCE,
+    PROVIDER_TYPE,
+    PROVIDER_VERSION,
+    RESOURCE_TYPE,
+)
+
+__all__ += ["PROVIDER_SOURCE", "PROVIDER_TYPE", "PROVIDER_VERSION", "RESOURCE_TYPE"]
