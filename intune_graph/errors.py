@@ -1,0 +1,90 @@
+"""Graph's error body as an exception, with what a user needs to act on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class GraphError(Exception):
+    """A failed Graph call. `code` is Graph's own (branch on it); `message` is Graph's words."""
+
+    status: int
+    code: str
+    message: str
+    method: str = ""
+    url: str = ""
+    request_id: str | None = None
+    client_request_id: str | None = None
+    date: str | None = None
+    target: str | None = None  # the property Graph complained about, when it says
+
+    def __str__(self) -> str:
+        return f"{self.summary()}\n{self.detail()}"
+
+    def summary(self) -> str:
+        return f"Graph {self.method} {self.url} failed: {self.status} {self.code}"
+
+    def detail(self) -> str:
+        lines = [self.message or "(no message)"]
+        hint = _HINTS.get(self.status)
+        if hint:
+            lines.append(hint)
+        lines.append(
+            f"request-id: {self.request_id or '-'}; client-request-id: {self.client_request_id or '-'}"
+        )
+        if self.date:
+            lines.append(f"date: {self.date}")
+        return "\n".join(lines)
+
+    @classmethod
+    def from_response(
+        cls, status: int, body: Any, headers: Any, method: str, url: str, client_request_id: str
+    ) -> GraphError:
+        err = body.get("error") if isinstance(body, dict) else None
+        err = err if isinstance(err, dict) else {}
+        inner = err.get("innerError") or err.get("innererror") or {}
+        inner = inner if isinstance(inner, dict) else {}
+        details = err.get("details")
+        target = err.get("target")
+        if not target and isinstance(details, list) and details and isinstance(details[0], dict):
+            target = details[0].get("target")
+        return cls(
+            status=status,
+            code=str(err.get("code") or _DEFAULT_CODES.get(status, "UnknownError")),
+            message=str(err.get("message") or (body if isinstance(body, str) else "")),
+            method=method,
+            url=url,
+            request_id=inner.get("request-id") or headers.get("request-id"),
+            client_request_id=inner.get("client-request-id")
+            or headers.get("client-request-id")
+            or client_request_id,
+            date=inner.get("date") or headers.get("date"),
+            target=str(target) if target else None,
+        )
+
+
+class AuthenticationFailed(Exception):
+    """No token could be had; the message carries the identity platform's AADSTS code and words."""
+
+
+_DEFAULT_CODES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "ResourceNotFound",
+    409: "Conflict",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
+
+_HINTS = {
+    401: "The token was refused: check AZURE_TENANT_ID and that the app registration lives in that tenant.",
+    403: (
+        "The app lacks permission: grant DeviceManagementServiceConfig.ReadWrite.All (application) "
+        "with admin consent; the tenant also needs an Intune licence."
+    ),
+}
