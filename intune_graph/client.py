@@ -56,9 +56,12 @@ class GraphClient:
         resp = self.request("GET", _item(collection, item_id), expect=(200,), missing_ok=True)
         return None if resp.status_code == 404 else self._json(resp)
 
-    def get_after_write(self, collection: str, item_id: str) -> dict[str, Any] | None:
-        """GET an id we just wrote: a 404 is replication lag until `read_after_write_s` has passed."""
-        give_up = time.monotonic() + self.retry.read_after_write_s
+    def get_after_write(
+        self, collection: str, item_id: str, grace_s: float | None = None
+    ) -> dict[str, Any] | None:
+        """GET an id we just wrote: a 404 is replication lag until `grace_s` (default: the policy's
+        `read_after_write_s`) has passed."""
+        give_up = time.monotonic() + (self.retry.read_after_write_s if grace_s is None else grace_s)
         delay = self.retry.base_delay_s / 2
         while True:
             found = self.get(collection, item_id)

@@ -1,0 +1,155 @@
+"""The custom resource: create/read/update/delete/import of derived credential settings.
+
+Shaped like a Pulumi dynamic provider and free of any Terraform framework: it takes and returns
+plain dicts keyed by Terraform attribute names (`id` plus the fields in `intune_model.FIELDS`).
+The `tf` adapter is the only caller that knows about Terraform's protocol.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from intune_graph import GraphClient, GraphError
+from intune_model import (
+    COLLECTION_PATH,
+    FIELDS,
+    FIELDS_BY_GRAPH_NAME,
+    from_graph,
+    is_server_default,
+    same_value,
+    to_graph,
+    validate_settings,
+)
+
+Props = dict[str, Any]
+IMPORT_GRACE_S = 5.0
+
+
+class HandlerError(Exception):
+    """A failure to show the user: a one-line summary, a detail, and the attribute if one applies."""
+
+    def __init__(self, summary: str, detail: str = "", attribute: str | None = None):
+        super().__init__(summary)
+        self.summary = summary
+        self.detail = detail
+        self.attribute = attribute
+
+
+def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any]) -> Props:
+    """State after a read. Drift counts only on fields the user set: a field that is null in `prior`
+    stays null whatever Graph holds (server defaults never diff); a set field keeps the user's
+    spelling when Graph's value means the same (flags order, `none` vs empty)."""
+    out: Props = {"id": server.get("id") or prior.get("id")}
+    for spec in FIELDS:
+        mine, theirs = prior.get(spec.name), server.get(spec.name)
+        if mine is None and not spec.required:
+            out[spec.name] = None
+        elif mine is not None and same_value(spec.name, mine, theirs):
+            out[spec.name] = mine
+        else:
+            out[spec.name] = theirs
+    return out
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    return [f.name for f in FIELDS if not same_value(f.name, old.get(f.name), new.get(f.name))]
+
+
+def attribute_for(error: GraphError) -> str | None:
+    """The Terraform attribute a Graph error is about: its `target`, else a property its message names."""
+    for candidate in filter(None, (error.target,)):
+        spec = FIELDS_BY_GRAPH_NAME.get(candidate)
+        if spec:
+            return spec.name
+    for graph_name, spec in FIELDS_BY_GRAPH_NAME.items():
+        if re.search(rf"\b{re.escape(graph_name)}\b", error.message):
+            return spec.name
+    return None
+
+
+class DerivedCredentialHandler:
+    """Thin and synchronous; one instance per call is cheap (the client is shared)."""
+
+    collection = COLLECTION_PATH
+
+    def __init__(self, client: GraphClient, warn: Callable[[str, str], None] | None = None):
+        self._client = client
+        self._warn = warn or (lambda summary, detail: None)
+
+    def create(self, props: Mapping[str, Any]) -> tuple[str, Props]:
+        """POST, capture the server's id, then wait until the id is readable (replication lag), so
+        the next refresh cannot mistake a new object for a deleted one."""
+        validate_settings({f.name: props.get(f.name) for f in FIELDS})
+        created = self._client.create(self.collection, to_graph(props))
+        new_id = created.get("id")
+        if not isinstance(new_id, str) or not new_id:
+            raise HandlerError("Graph created the object but returned no id", f"response: {created!r}")
+        if self._client.get_after_write(self.collection, new_id) is None:
+            self._warn(
+                "Graph has not yet made the new object readable",
+                f"id {new_id} was created (201) but still answers 404; a later refresh should find it.",
+            )
+        return new_id, {**_fields(props), "id": new_id}
+
+    def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
+        """None when Graph no longer has the object (Terraform then plans to create it again)."""
+        found = self._client.get(self.collection, item_id)
+        return None if found is None else reconcile(prior, from_graph(found))
+
+    def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
+        """PATCH only the changed fields (with `@odata.type`), then read back until Graph agrees."""
+        changed = changed_fields(old, new)
+        planned = {**_fields(new), "id": item_id}
+        if not changed:
+            return planned
+        validate_settings({f.name: new.get(f.name) for f in FIELDS})
+        echoed = self._client.update(self.collection, item_id, to_graph(new, only=changed))
+        give_up = time.monotonic() + self._client.retry.read_after_write_s
+        server = echoed
+        while True:
+            if server is None:
+                server = self._client.get_after_write(self.collection, item_id)
+                if server is None:
+                    raise HandlerError(
+                        "The object disappeared during the update",
+                        f"PATCH of {item_id} succeeded but the object now answers 404.",
+                    )
+            state = reconcile(new, from_graph(server))
+            stale = [n for n in changed if not same_value(n, state.get(n), new.get(n))]
+            if not stale:
+                return planned
+            if time.monotonic() >= give_up:
+                self._warn(
+                    "Graph does not yet show the update",
+                    f"fields {', '.join(stale)} of {item_id} still read the old values; "
+                    "the next plan will show any difference that remains.",
+                )
+                return planned
+            time.sleep(0.5)
+            server = None
+
+    def delete(self, item_id: str) -> None:
+        """A 404 means someone deleted it already: the goal is met."""
+        self._client.delete(self.collection, item_id)
+
+    def import_(self, item_id: str) -> Props:
+        """All fields Graph holds, except those at Graph's defaults (treated as unset)."""
+        found = self._client.get_after_write(self.collection, item_id, grace_s=IMPORT_GRACE_S)
+        if found is None:
+            raise HandlerError(
+                f"no derived credential settings with id {item_id!r}",
+                "Check the id (Intune admin center, or GET /beta/deviceManagement/derivedCredentials) "
+                "and that the provider points at the right tenant.",
+            )
+        state = from_graph(found)
+        for spec in FIELDS:
+            if not spec.required and is_server_default(spec.name, state.get(spec.name)):
+                state[spec.name] = None
+        return state
+
+
+def _fields(props: Mapping[str, Any]) -> Props:
+    return {f.name: props.get(f.name) for f in FIELDS}
