@@ -1,0 +1,36 @@
+"""A local stand-in for Microsoft Graph beta `deviceManagement/derivedCredentials` and for the
+Microsoft identity platform's token endpoint, over real HTTPS.
+
+    from graph_emulator import start_emulator
+
+    with start_emulator(data_dir=tmp_path) as emu:
+        emu.graph_endpoint   # "https://127.0.0.1:PORT" (clients append /beta)
+        emu.authority_host   # azure-identity's `authority`
+        emu.tenant_id, emu.client_id, emu.client_secret, emu.ca_file
+        emu.env()            # AZURE_* , INTUNE_GRAPH_ENDPOINT, SSL_CERT_FILE, REQUESTS_CA_BUNDLE
+        emu.objects(), emu.get_object(id), emu.patch_object(id, {...}), emu.requests
+
+A token comes from azure-identity unmodified::
+
+    ClientSecretCredential(emu.tenant_id, emu.client_id, emu.client_secret,
+                           authority=emu.authority_host, disable_instance_discovery=True,
+                           connection_verify=str(emu.ca_file)
+                           ).get_token(f"{emu.graph_endpoint}/.default")
+
+Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`graph_emulator.pytest_plugin`).
+"""
+
+from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
+from graph_emulator.identity import Client
+from graph_emulator.server import GraphEmulator, start_emulator
+
+__all__ = [
+    "Client",
+    "Faults",
+    "GraphEmulator",
+    "RecordedRequest",
+    "Request",
+    "RequestLog",
+    "Response",
+    "start_emulator",
+]

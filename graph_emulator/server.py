@@ -1,0 +1,531 @@
+"""`GraphEmulator`: the HTTPS server that ties identity, Graph routes and storage together.
+
+Every request goes through `GraphEmulator.dispatch` (one function, one `Request` in, one `Response`
+out), so fault injection slots in through the `Faults` hook without touching the HTTP layer.
+
+    from graph_emulator import start_emulator
+
+    with start_emulator(data_dir=tmp_path) as emu:
+        client = httpx.Client(base_url=emu.graph_endpoint + "/beta", verify=str(emu.ca_file))
+        ...
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+import traceback
+import uuid
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import trustme
+
+from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
+from graph_emulator.graph import DerivedCredentials, GraphContext, graph_error, normalise
+from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
+from graph_emulator.store import DB_NAME, ObjectStore
+from intune_model.address import (
+    ENV_AUTHORITY_HOST,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    ENV_GRAPH_ENDPOINT,
+    ENV_TENANT_ID,
+)
+from intune_model.settings import FIELDS_BY_GRAPH_NAME
+
+CA_NAME = "ca.pem"
+MAX_BODY = 1 << 20
+GRAPH_VERSIONS = ("beta", "v1.0")
+CERT_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class GraphEmulator:
+    """A local Microsoft Graph (beta `deviceManagement/derivedCredentials`) and identity platform.
+
+    Args:
+        data_dir: where `credentials.json`, `graph.sqlite3` and `ca.pem` live; a fresh temporary
+            directory (removed when the object is garbage-collected) when None.
+        host, port: where to listen; port 0 picks a free one.
+        patch_status: 204 (what generated clients expect) or 200 (documented: answer with the object).
+        page_size: most objects per list page before `@odata.nextLink`.
+        tenant_id, client_id, client_secret: override the stored primary credentials for this run.
+        token_lifetime: seconds an access token is valid (`expires_in`).
+        faults: the fault-injection hook, consulted for every Graph request.
+        verbose: log each request to stderr.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        patch_status: int = 204,
+        page_size: int = 100,
+        tenant_id: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_lifetime: int = 3599,
+        faults: Faults | None = None,
+        verbose: bool = False,
+    ) -> None:
+        if data_dir is None:
+            data_dir = tempfile.mkdtemp(prefix="graph-emulator-")
+            weakref.finalize(self, shutil.rmtree, data_dir, True)
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.host = host
+        self._requested_port = port
+        self.page_size = page_size
+        self.patch_status = patch_status
+        self.faults = faults or Faults()
+        self.verbose = verbose
+        self.requests = RequestLog()
+        primary, extras = load_credentials(
+            self.data_dir, tenant_id=tenant_id, client_id=client_id, client_secret=client_secret
+        )
+        self.identity = Identity(
+            primary, extras, credentials_path=self.data_dir / CREDENTIALS_NAME, token_lifetime=token_lifetime
+        )
+        self._server: _TLSServer | None = None
+        self._thread: threading.Thread | None = None
+        self._store: ObjectStore | None = None
+        self._graph: DerivedCredentials | None = None
+        self._port = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> GraphEmulator:
+        """Generate a CA and server certificate, open the store and serve in a background thread."""
+        if self._server is not None:
+            return self
+        ca = trustme.CA()
+        cert = ca.issue_cert(*CERT_HOSTS)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        ca.cert_pem.write_to_path(str(self.ca_file))
+        self._store = ObjectStore(self.data_dir / DB_NAME)
+        self._graph = DerivedCredentials(
+            self._store, page_size=self.page_size, patch_status=self.patch_status
+        )
+        server = _TLSServer((self.host, self._requested_port), _Handler, context, self)
+        self._server = server
+        self._port = int(server.server_address[1])
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="graph-emulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections and close the store. `start` may be called again."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+        self._graph = None
+
+    def __enter__(self) -> GraphEmulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    # ------------------------------------------------------------------ connection facts
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def _url_host(self) -> str:
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def graph_endpoint(self) -> str:
+        """Base URL of the emulated Graph, without the version (clients append `/beta`)."""
+        return f"https://{self._url_host}:{self._port}"
+
+    @property
+    def authority_host(self) -> str:
+        """Base URL of the emulated identity platform (azure-identity's `authority`)."""
+        return f"https://{self._url_host}:{self._port}"
+
+    @property
+    def tenant_id(self) -> str:
+        return self.identity.primary.tenant_id
+
+    @property
+    def client_id(self) -> str:
+        return self.identity.primary.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.identity.primary.client_secret
+
+    @property
+    def ca_file(self) -> Path:
+        """PEM of the CA that signed the server certificate (new at every start)."""
+        return self.data_dir / CA_NAME
+
+    def env(self) -> dict[str, str]:
+        """Environment for a client process (azure-identity, httpx, requests, the provider)."""
+        return {
+            ENV_TENANT_ID: self.tenant_id,
+            ENV_CLIENT_ID: self.client_id,
+            ENV_CLIENT_SECRET: self.client_secret,
+            ENV_AUTHORITY_HOST: self.authority_host,
+            ENV_GRAPH_ENDPOINT: self.graph_endpoint,
+            "SSL_CERT_FILE": str(self.ca_file),
+            "REQUESTS_CA_BUNDLE": str(self.ca_file),
+        }
+
+    def add_client(self, tenant_id: str, client_id: str, client_secret: str) -> None:
+        """Register another app (in this or another tenant); kept in `credentials.json`."""
+        self.identity.add_client(tenant_id, client_id, client_secret)
+
+    def issue_token(self, tenant_id: str | None = None, client_id: str | None = None) -> str:
+        """An access token without a token request (for tests that don't exercise auth)."""
+        return self.identity.issue(
+            (tenant_id or self.tenant_id).lower(), (client_id or self.client_id).lower()
+        )
+
+    def _graph_endpoints(self) -> frozenset[str]:
+        names = {self._url_host, "127.0.0.1", "localhost", "[::1]"}
+        return frozenset(f"https://{n}:{self._port}" for n in names)
+
+    # ------------------------------------------------------------------ test-side access
+
+    @property
+    def store(self) -> ObjectStore:
+        if self._store is None:
+            raise RuntimeError("the emulator is not running; call start() first")
+        return self._store
+
+    def objects(self, tenant_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored objects (Graph JSON, without `@odata` annotations) of `tenant_id`, or of the
+        primary tenant when None, in creation order."""
+        return [obj for _, obj in self.store.list((tenant_id or self.tenant_id).lower())]
+
+    def get_object(self, object_id: str) -> dict[str, Any] | None:
+        """The stored object with this id, in any tenant."""
+        return self.store.get(None, object_id)
+
+    def patch_object(self, object_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change a stored object out of band (drift), bypassing HTTP and validation; returns it."""
+        obj = self.store.get(None, object_id)
+        if obj is None:
+            raise KeyError(object_id)
+        for key, value in changes.items():
+            obj[key] = normalise(key, value) if key in FIELDS_BY_GRAPH_NAME else value
+        self.store.replace(None, object_id, obj)
+        return obj
+
+    def delete_object(self, object_id: str) -> bool:
+        """Delete a stored object out of band; False when there was none."""
+        return self.store.delete(None, object_id)
+
+    def clear(self) -> None:
+        """Delete every stored object in every tenant."""
+        self.store.clear()
+
+    # ------------------------------------------------------------------ the request path
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer one request. Identity routes first, then Graph routes (authenticated, recorded and
+        passed through `faults`), else a 404."""
+        segments = [s for s in request.path.split("/") if s]
+        lowered = [s.lower() for s in segments]
+        if len(segments) >= 2 and segments[0].lower() not in GRAPH_VERSIONS:
+            tenant, rest = segments[0], lowered[1:]
+            if rest == ["v2.0", ".well-known", "openid-configuration"] and request.method == "GET":
+                return self.identity.discovery(tenant, self.authority_host, f"{self._url_host}:{self._port}")
+            if rest == ["oauth2", "v2.0", "token"] and request.method == "POST":
+                return self.identity.token(request, tenant, self._graph_endpoints())
+            if rest == ["discovery", "v2.0", "keys"] and request.method == "GET":
+                return self.identity.keys(tenant)
+        ctx = GraphContext(
+            request_id=str(uuid.uuid4()),
+            client_request_id=request.header("client-request-id") or str(uuid.uuid4()),
+            base=self.graph_endpoint,
+            tenant_id="",
+        )
+        if not segments or lowered[0] not in GRAPH_VERSIONS:
+            response = ctx.error(404, "UnknownRoute", f"The Graph emulator has no route for {request.path}.")
+        else:
+            response = self._graph_request(request, ctx, lowered[0], segments[1:])
+            self._record(request, ctx, response)
+        response.headers += [
+            ("request-id", ctx.request_id),
+            ("client-request-id", ctx.client_request_id),
+        ]
+        return response
+
+    def _graph_request(self, request: Request, ctx: GraphContext, version: str, rest: list[str]) -> Response:
+        auth = request.header("authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return ctx.error(401, "InvalidAuthenticationToken", "Access token is empty.", _challenge())
+        info = self.identity.check(token)
+        if info is None:
+            return ctx.error(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token validation failure: the token is unknown to this emulator or has expired.",
+                _challenge(),
+            )
+        ctx.tenant_id = info.tenant_id
+        injected = self.faults.before(request, info.tenant_id)
+        if injected is not None:
+            return injected
+        if version == "v1.0":
+            if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
+                response = ctx.error(
+                    400, "BadRequest", "Resource not found for the segment 'derivedCredentials'."
+                )
+            else:
+                response = ctx.error(
+                    404, "UnknownRoute", f"The Graph emulator has no route for {request.path}."
+                )
+        else:
+            graph = self._graph
+            if graph is None:
+                return ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
+            response = graph.route(request, ctx, rest)
+        return self.faults.after(request, info.tenant_id, response)
+
+    def _record(self, request: Request, ctx: GraphContext, response: Response) -> None:
+        body: Any = None
+        if request.body:
+            try:
+                body = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                body = None
+        self.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.path,
+                query=dict(request.query),
+                body=body,
+                client_request_id=request.header("client-request-id"),
+                tenant_id=ctx.tenant_id or None,
+                status=response.status,
+            )
+        )
+
+
+def _challenge() -> list[tuple[str, str]]:
+    return [("WWW-Authenticate", 'Bearer realm="", error="invalid_token"')]
+
+
+@contextmanager
+def start_emulator(data_dir: str | os.PathLike[str] | None = None, **options: Any) -> Iterator[GraphEmulator]:
+    """Run a `GraphEmulator` for the duration of a `with` block. `options` go to `GraphEmulator`."""
+    emulator = GraphEmulator(data_dir, **options)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+# ---------------------------------------------------------------------------- HTTP plumbing
+
+
+class _TLSServer(ThreadingHTTPServer):
+    """Accepts plain TCP and does the TLS handshake in the connection's own thread, so a slow client
+    never blocks `accept`. One `SSLContext` for all connections."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        context: ssl.SSLContext,
+        emulator: GraphEmulator,
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+        self.ssl_context = context
+        self.emulator = emulator
+        self._handler = handler
+        self._open: set[ssl.SSLSocket] = set()
+        self._open_lock = threading.Lock()
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        raw: socket.socket = request
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        raw.settimeout(30)
+        try:
+            conn = self.ssl_context.wrap_socket(raw, server_side=True)
+        except (OSError, ssl.SSLError):
+            raw.close()
+            return
+        with self._open_lock:
+            self._open.add(conn)
+        try:
+            self._handler(conn, client_address, self)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            with self._open_lock:
+                self._open.discard(conn)
+            with suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            conns = list(self._open)
+        for conn in conns:
+            with suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if self.emulator.verbose:
+            super().handle_error(request, client_address)
+
+
+class _BodyError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _TLSServer
+    timeout = 120  # idle keep-alive connections are closed after this many seconds
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_HEAD(self) -> None:
+        self._handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.emulator.verbose:
+            sys.stderr.write(f"graph-emulator: {self.address_string()} {format % args}\n")
+
+    def _handle(self) -> None:
+        emulator = self.server.emulator
+        try:
+            body = self._read_body()
+        except _BodyError as exc:
+            self._send(Response.json(exc.status, {"error": {"code": "BadRequest", "message": str(exc)}}))
+            self.close_connection = True
+            return
+        parts = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=unquote(parts.path),
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            raw_query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        try:
+            response = emulator.dispatch(request)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            rid = str(uuid.uuid4())
+            response = graph_error(
+                500,
+                "InternalServerError",
+                "The Graph emulator failed on this request (see its log).",
+                rid,
+                request.header("client-request-id") or rid,
+            )
+        if response.drop:
+            self.close_connection = True
+            with suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(response)
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        for key, value in response.headers:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        if response.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and response.body:
+            self.wfile.write(response.body)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return b""
+        try:
+            length = int(raw)
+        except ValueError:
+            raise _BodyError(400, f"invalid Content-Length {raw!r}") from None
+        if length < 0 or length > MAX_BODY:
+            raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+        return self.rfile.read(length)
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                raise _BodyError(400, "malformed chunked body") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY:
+                raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
