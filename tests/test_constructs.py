@@ -1,0 +1,459 @@
+"""The construct library: exact synthesized JSON/HCL, validation before synthesis, tokens, aliases."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import cdktf
+import pytest
+
+import constructs_lib
+from constructs_lib import (
+    DerivedCredentialSettings,
+    IntuneProvider,
+    Issuer,
+    NotificationType,
+    SettingsInvalid,
+)
+from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION, RESOURCE_TYPE
+
+FULL: dict[str, Any] = {
+    "display_name": "Purebred derived credentials",
+    "issuer": Issuer.PUREBRED,
+    "help_url": "https://example.com/help",
+    "notification_types": [NotificationType.EMAIL, NotificationType.COMPANY_PORTAL],
+    "renewal_threshold_percentage": 20,
+}
+
+
+def new_stack(name: str = "test") -> cdktf.TerraformStack:
+    return cdktf.TerraformStack(cdktf.Testing.app(), name)
+
+
+def synth(stack: cdktf.TerraformStack) -> dict[str, Any]:
+    return dict(json.loads(cdktf.Testing.synth(stack)))
+
+
+def resource_body(stack: cdktf.TerraformStack, name: str) -> dict[str, Any]:
+    return dict(synth(stack)["resource"][RESOURCE_TYPE][name])
+
+
+def children(stack: cdktf.TerraformStack) -> list[str]:
+    return [c.node.id for c in stack.node.children]
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def test_public_api() -> None:
+    assert constructs_lib.__version__ == PROVIDER_VERSION
+    assert issubclass(SettingsInvalid, ValueError)
+    import intune_model
+
+    assert Issuer is intune_model.Issuer
+    assert NotificationType is intune_model.NotificationType
+    assert SettingsInvalid is intune_model.SettingsInvalid
+    assert DerivedCredentialSettings.tf_resource_type == RESOURCE_TYPE == "intune_derived_credential"
+
+
+def test_no_secret_like_provider_arguments() -> None:
+    params = set(inspect.signature(IntuneProvider.__init__).parameters)
+    assert params == {
+        "self",
+        "scope",
+        "id",
+        "tenant_id",
+        "client_id",
+        "graph_endpoint",
+        "authority_host",
+        "alias",
+    }
+    assert not any(
+        word in p for p in params for word in ("secret", "password", "token", "certificate", "key")
+    )
+
+
+def test_docstrings_with_examples() -> None:
+    for cls in (IntuneProvider, DerivedCredentialSettings):
+        doc = cls.__doc__ or ""
+        assert "Example::" in doc
+        for param in inspect.signature(cls.__init__).parameters:
+            if param != "self":
+                assert f"{param}:" in doc, (cls.__name__, param)
+
+
+# ----------------------------------------------------------------------------- synthesis
+
+
+def test_full_resource_body_and_required_providers() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(stack, "purebred", **FULL)
+    out = synth(stack)
+    assert out["resource"] == {
+        "intune_derived_credential": {
+            "purebred": {
+                "display_name": "Purebred derived credentials",
+                "issuer": "purebred",
+                "help_url": "https://example.com/help",
+                "notification_types": ["companyPortal", "email"],
+                "renewal_threshold_percentage": 20,
+            }
+        }
+    }
+    assert out["terraform"]["required_providers"] == {
+        "intune": {"source": PROVIDER_SOURCE, "version": PROVIDER_VERSION}
+    }
+    assert PROVIDER_SOURCE == "terraform.local/intune/intune"
+    assert out["provider"] == {"intune": [{}]}
+
+
+def test_full_synth_writes_the_stack_file() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(stack, "entrust", display_name="Entrust", issuer="entrustDatacard")
+    outdir = Path(cdktf.Testing.full_synth(stack))
+    out = json.loads((outdir / "stacks" / "test" / "cdk.tf.json").read_text())
+    assert out["resource"][RESOURCE_TYPE]["entrust"]["issuer"] == "entrustDatacard"
+
+
+def test_unset_fields_are_omitted() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(stack, "entrust", display_name="Entrust", issuer=Issuer.ENTRUST_DATACARD)
+    assert resource_body(stack, "entrust") == {"display_name": "Entrust", "issuer": "entrustDatacard"}
+
+
+def test_enum_and_string_inputs_synth_the_same() -> None:
+    a, b = new_stack("a"), new_stack("b")
+    for stack in (a, b):
+        IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(a, "s", **FULL)
+    DerivedCredentialSettings(
+        b,
+        "s",
+        **{**FULL, "issuer": "purebred", "notification_types": ["email", "companyPortal"]},
+    )
+    assert resource_body(a, "s") == resource_body(b, "s")
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        ["email", "companyPortal"],
+        ["companyPortal", "email"],
+        ("email", NotificationType.COMPANY_PORTAL),
+        {NotificationType.EMAIL, NotificationType.COMPANY_PORTAL},
+        ["email", "companyPortal", "email"],
+    ],
+)
+def test_notification_order_is_normalised(types: Any) -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    r = DerivedCredentialSettings(stack, "s", display_name="S", issuer="xTec", notification_types=types)
+    assert resource_body(stack, "s")["notification_types"] == ["companyPortal", "email"]
+    assert r.notification_types == (NotificationType.COMPANY_PORTAL, NotificationType.EMAIL)
+
+
+def test_typed_read_only_properties() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    r = DerivedCredentialSettings(stack, "s", **{**FULL, "issuer": "purebred"})
+    assert r.display_name == "Purebred derived credentials"
+    assert r.issuer is Issuer.PUREBRED
+    assert r.help_url == "https://example.com/help"
+    assert r.renewal_threshold_percentage == 20
+    bare = DerivedCredentialSettings(stack, "bare", display_name="B", issuer="intercede")
+    assert bare.help_url is None and bare.notification_types is None
+    assert bare.renewal_threshold_percentage is None
+    with pytest.raises(AttributeError):
+        bare.display_name = "other"  # type: ignore[misc]
+
+
+def test_id_is_a_token_usable_in_outputs() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    r = DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
+    assert cdktf.Token.is_unresolved(r.id)
+    cdktf.TerraformOutput(stack, "s_id", value=r.id)
+    assert synth(stack)["output"] == {"s_id": {"value": "${intune_derived_credential.s.id}"}}
+
+
+def test_provider_attributes_only_those_set() -> None:
+    stack = new_stack()
+    IntuneProvider(
+        stack,
+        "intune",
+        tenant_id="contoso.onmicrosoft.com",
+        client_id="00000000-0000-0000-0000-000000000000",
+        graph_endpoint="https://graph.microsoft.us",
+        authority_host="https://login.microsoftonline.us",
+    )
+    IntuneProvider(stack, "local", alias="local", graph_endpoint="http://127.0.0.1:8080")
+    assert synth(stack)["provider"] == {
+        "intune": [
+            {
+                "tenant_id": "contoso.onmicrosoft.com",
+                "client_id": "00000000-0000-0000-0000-000000000000",
+                "graph_endpoint": "https://graph.microsoft.us",
+                "authority_host": "https://login.microsoftonline.us",
+            },
+            {"alias": "local", "graph_endpoint": "http://127.0.0.1:8080"},
+        ]
+    }
+
+
+def test_alias_provider_routing() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    gov = IntuneProvider(stack, "gov", alias="gov", tenant_id="contoso.onmicrosoft.us")
+    assert gov.alias == "gov"
+    assert gov.fqn == "intune.gov"
+    DerivedCredentialSettings(stack, "default", display_name="D", issuer="purebred")
+    DerivedCredentialSettings(stack, "routed", display_name="R", issuer="purebred", provider=gov)
+    resources = synth(stack)["resource"][RESOURCE_TYPE]
+    assert "provider" not in resources["default"]
+    assert resources["routed"]["provider"] == "intune.gov"
+
+
+def test_meta_arguments_pass_through() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    first = DerivedCredentialSettings(stack, "first", display_name="F", issuer="purebred")
+    DerivedCredentialSettings(
+        stack,
+        "second",
+        display_name="S",
+        issuer="purebred",
+        depends_on=[first],
+        lifecycle=cdktf.TerraformResourceLifecycle(prevent_destroy=True),
+    )
+    body = resource_body(stack, "second")
+    assert body["depends_on"] == ["intune_derived_credential.first"]
+    assert body["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_resource_without_provider_is_refused_by_synth() -> None:
+    stack = new_stack()
+    DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
+    with pytest.raises(Exception, match="provider"):
+        cdktf.Testing.full_synth(stack)
+
+
+# ----------------------------------------------------------------------------- HCL
+
+
+def test_hcl_synthesis_has_every_attribute() -> None:
+    stack = new_stack()
+    IntuneProvider(
+        stack, "intune", tenant_id="contoso.onmicrosoft.com", graph_endpoint="https://graph.microsoft.us"
+    )
+    gov = IntuneProvider(stack, "gov", alias="gov")
+    DerivedCredentialSettings(stack, "purebred", **FULL)
+    DerivedCredentialSettings(
+        stack, "entrust", display_name="Entrust", issuer="entrustDatacard", provider=gov
+    )
+    hcl = str(cdktf.Testing.synth_hcl(stack))
+    flat = " ".join(hcl.split())
+    assert 'resource "intune_derived_credential" "purebred" {' in hcl
+    assert 'display_name = "Purebred derived credentials"' in hcl
+    assert 'issuer = "purebred"' in hcl
+    assert 'help_url = "https://example.com/help"' in hcl
+    assert 'notification_types = [ "companyPortal", "email" ]' in flat
+    assert "renewal_threshold_percentage = 20" in hcl
+    assert 'display_name = "Entrust"' in hcl and 'issuer = "entrustDatacard"' in hcl
+    assert 'tenant_id = "contoso.onmicrosoft.com"' in hcl
+    assert 'graph_endpoint = "https://graph.microsoft.us"' in hcl
+    assert 'alias = "gov"' in hcl
+    assert 'source = "terraform.local/intune/intune"' in hcl
+    assert f'version = "{PROVIDER_VERSION}"' in hcl
+    assert "[object Object]" not in hcl and "Warning" not in hcl
+
+
+def test_hcl_synthesis_with_tokens() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    name = cdktf.TerraformVariable(stack, "name", type="string")
+    pct = cdktf.TerraformVariable(stack, "pct", type="number")
+    DerivedCredentialSettings(
+        stack,
+        "s",
+        display_name=name.string_value,
+        issuer="purebred",
+        renewal_threshold_percentage=pct.number_value,
+    )
+    hcl = str(cdktf.Testing.synth_hcl(stack))
+    assert "display_name = var.name" in hcl or 'display_name = "${var.name}"' in hcl
+    assert "renewal_threshold_percentage = var.pct" in hcl or '"${var.pct}"' in hcl
+
+
+# ----------------------------------------------------------------------------- tokens
+
+
+def test_tokens_are_accepted_unvalidated() -> None:
+    stack = new_stack()
+    IntuneProvider(
+        stack, "intune", graph_endpoint=cdktf.TerraformVariable(stack, "ep", type="string").string_value
+    )
+    name = cdktf.TerraformVariable(stack, "name", type="string")
+    issuer = cdktf.TerraformVariable(stack, "issuer", type="string")
+    url = cdktf.TerraformVariable(stack, "url", type="string")
+    types = cdktf.TerraformVariable(stack, "types", type="list(string)")
+    pct = cdktf.TerraformVariable(stack, "pct", type="number")
+    r = DerivedCredentialSettings(
+        stack,
+        "s",
+        display_name=name.string_value,
+        issuer=issuer.string_value,
+        help_url=url.string_value,
+        notification_types=types.list_value,
+        renewal_threshold_percentage=pct.number_value,
+    )
+    assert cdktf.Token.is_unresolved(r.issuer)
+    out = synth(stack)
+    assert out["resource"][RESOURCE_TYPE]["s"] == {
+        "display_name": "${var.name}",
+        "issuer": "${var.issuer}",
+        "help_url": "${var.url}",
+        "notification_types": "${var.types}",
+        "renewal_threshold_percentage": "${var.pct}",
+    }
+    assert out["provider"]["intune"] == [{"graph_endpoint": "${var.ep}"}]
+
+
+def test_literal_fields_are_still_checked_next_to_tokens() -> None:
+    stack = new_stack()
+    name = cdktf.TerraformVariable(stack, "name", type="string")
+    with pytest.raises(SettingsInvalid) as info:
+        DerivedCredentialSettings(stack, "s", display_name=name.string_value, issuer="String")
+    assert [f for f, _ in info.value.problems] == ["issuer"]
+    with pytest.raises(SettingsInvalid) as info:
+        DerivedCredentialSettings(
+            stack,
+            "t",
+            display_name=name.string_value,
+            issuer=None,  # type: ignore[arg-type]
+            renewal_threshold_percentage=150,
+        )
+    assert sorted(f for f, _ in info.value.problems) == ["issuer", "renewal_threshold_percentage"]
+    assert children(stack) == ["name"]
+
+
+def test_token_issuer_with_literal_fields_synth_normalised() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    issuer = cdktf.TerraformVariable(stack, "issuer", type="string")
+    DerivedCredentialSettings(
+        stack,
+        "s",
+        display_name="S",
+        issuer=issuer.string_value,
+        notification_types=["email", "companyPortal"],
+    )
+    assert resource_body(stack, "s") == {
+        "display_name": "S",
+        "issuer": "${var.issuer}",
+        "notification_types": ["companyPortal", "email"],
+    }
+
+
+# ----------------------------------------------------------------------------- bad input
+
+BAD: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
+    (
+        "issuer",
+        {"issuer": "String"},
+        "'String' is not an issuer",
+        ("intercede", "entrustDatacard", "purebred", "xTec"),
+    ),
+    (
+        "issuer",
+        {"issuer": None},
+        "None is not an issuer",
+        ("intercede", "entrustDatacard", "purebred", "xTec"),
+    ),
+    ("notification_types", {"notification_types": ["sms"]}, "'sms'", ("none", "companyPortal", "email")),
+    ("notification_types", {"notification_types": "email"}, "list", ("none", "companyPortal", "email")),
+    ("notification_types", {"notification_types": ["none", "email"]}, "cannot be combined", ()),
+    ("display_name", {"display_name": ""}, "blank", ()),
+    ("display_name", {"display_name": "   "}, "blank", ()),
+    ("help_url", {"help_url": "/help"}, "absolute http(s) URL", ()),
+    ("help_url", {"help_url": "ftp://example.com/help"}, "absolute http(s) URL", ()),
+    ("renewal_threshold_percentage", {"renewal_threshold_percentage": 150}, "0 to 100", ()),
+    ("renewal_threshold_percentage", {"renewal_threshold_percentage": -1}, "0 to 100", ()),
+    ("renewal_threshold_percentage", {"renewal_threshold_percentage": 12.5}, "whole number", ()),
+    ("renewal_threshold_percentage", {"renewal_threshold_percentage": "20"}, "whole number", ()),
+    ("renewal_threshold_percentage", {"renewal_threshold_percentage": True}, "whole number", ()),
+]
+
+
+@pytest.mark.parametrize(("field", "change", "says", "allowed"), BAD, ids=[f"{b[0]}={b[1]}" for b in BAD])
+def test_bad_input_raises_before_synthesis(
+    field: str, change: dict[str, Any], says: str, allowed: tuple[str, ...]
+) -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    with pytest.raises(SettingsInvalid) as info:
+        DerivedCredentialSettings(stack, "bad", **{**FULL, **change})
+    assert [f for f, _ in info.value.problems] == [field]
+    message = str(info.value)
+    assert field in message and says in message
+    assert "'bad'" in message  # names the construct
+    for value in allowed:
+        assert value in message
+    assert isinstance(info.value, ValueError)
+    # Nothing half-built: the tree holds only the provider, and the stack still synthesizes.
+    assert children(stack) == ["intune"]
+    assert "resource" not in synth(stack)
+
+
+def test_every_problem_reported_at_once() -> None:
+    stack = new_stack()
+    with pytest.raises(SettingsInvalid) as info:
+        DerivedCredentialSettings(
+            stack,
+            "bad",
+            display_name=" ",
+            issuer="String",
+            help_url="ftp://x",
+            notification_types=["none", "email"],
+            renewal_threshold_percentage=150,
+        )
+    assert sorted(f for f, _ in info.value.problems) == sorted(
+        ["display_name", "issuer", "help_url", "notification_types", "renewal_threshold_percentage"]
+    )
+    assert children(stack) == []
+
+
+@pytest.mark.parametrize("argument", ["graph_endpoint", "authority_host"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "graph.microsoft.com",
+        "/v1",
+        "ftp://graph.microsoft.com",
+        "http://graph.microsoft.com",
+        "https://",
+        "https://a b",
+    ],
+)
+def test_bad_provider_urls(argument: str, url: str) -> None:
+    stack = new_stack()
+    with pytest.raises(ValueError, match=argument):
+        IntuneProvider(stack, "intune", **{argument: url})
+    assert children(stack) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080", "http://localhost:1234/", "http://[::1]:80", "https://x.y"]
+)
+def test_loopback_http_and_https_urls_allowed(url: str) -> None:
+    IntuneProvider(new_stack(), "intune", graph_endpoint=url, authority_host=url)
