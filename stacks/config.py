@@ -1,0 +1,198 @@
+"""The stacks' configuration file: which stacks (tenants) exist and which settings each holds.
+
+Format (JSON)::
+
+    {
+      "stacks": [
+        {
+          "name": "intune-example",            # cdktf stack name: letters, digits, - and _
+          "provider": {                        # optional; every key optional, none secret
+            "tenant_id": "contoso.onmicrosoft.com",
+            "client_id": "00000000-0000-0000-0000-000000000000",
+            "graph_endpoint": "https://graph.microsoft.com",
+            "authority_host": "https://login.microsoftonline.com"
+          },
+          "settings": [
+            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...}
+          ]
+        }
+      ]
+    }
+
+Each settings entry is a `key` (its construct id, Terraform resource name and output prefix)
+plus the resource's fields under their Terraform names, validated by `intune_model`, the same
+schema the construct and the provider use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from constructs_lib.provider import check_endpoint_url
+from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
+
+NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+PROVIDER_KEYS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
+_STACK_KEYS = ("name", "provider", "settings")
+
+
+class ConfigError(ValueError):
+    """A problem in the configuration file; the message names the file, the place and the fix."""
+
+
+@dataclass(frozen=True)
+class SettingsEntry:
+    """One derived credential settings object of a stack: its key and its validated fields.
+
+    Example::
+
+        SettingsEntry("entrust", validate_settings({"display_name": "Entrust", "issuer": "entrustDatacard"}))
+    """
+
+    key: str
+    settings: DerivedCredentialSettingsModel
+
+    def __post_init__(self) -> None:
+        if not NAME_PATTERN.match(self.key):
+            raise ValueError(
+                f"settings key {self.key!r} is not valid: start with a letter, then letters, digits, - or _"
+            )
+
+    def construct_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `DerivedCredentialSettings` (unset fields left out)."""
+        return {k: v for k, v in state_from_model(self.settings).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """Optional, non-secret provider arguments for one stack (credentials come from the environment)."""
+
+    tenant_id: str | None = None
+    client_id: str | None = None
+    graph_endpoint: str | None = None
+    authority_host: str | None = None
+
+    def kwargs(self) -> dict[str, str]:
+        """Keyword arguments for `IntuneProvider` / `TenantStack` (unset ones left out)."""
+        values = {name: getattr(self, name) for name in PROVIDER_KEYS}
+        return {k: v for k, v in values.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """One stack: normally one tenant, with its provider arguments and settings entries."""
+
+    name: str
+    settings: tuple[SettingsEntry, ...]
+    provider: ProviderSettings = field(default_factory=ProviderSettings)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Every stack of the app, in file order, and the file they came from."""
+
+    stacks: tuple[StackConfig, ...]
+    source: Path | None = None
+
+
+def load_config(path: str | Path) -> AppConfig:
+    """Read and validate a configuration file; raise `ConfigError` (a `ValueError`) naming the file,
+    the stack, the entry key and index, and every field problem."""
+    source = Path(path)
+    try:
+        raw = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: configuration file not found") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not valid JSON: {exc}") from None
+    return parse_config(raw, source=source)
+
+
+def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
+    """Validate an already-parsed configuration (see the module docstring for the format)."""
+    where = str(source) if source is not None else "<config>"
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{where}: {message}")
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("stacks"), list):
+        raise fail('expected an object with a "stacks" list')
+    unknown = sorted(set(raw) - {"stacks"})
+    if unknown:
+        raise fail(f"unknown top-level keys {unknown}; allowed: stacks")
+    stacks: list[StackConfig] = []
+    seen_stacks: set[str] = set()
+    for s_index, s_raw in enumerate(raw["stacks"]):
+        if not isinstance(s_raw, dict):
+            raise fail(f"stacks[{s_index}]: expected an object with name, provider and settings")
+        name = s_raw.get("name")
+        label = f"stacks[{s_index}]" + (f" ({name!r})" if isinstance(name, str) else "")
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise fail(
+                f"{label}: name {name!r} is not a valid stack name; start with a letter, then "
+                "letters, digits, - or _"
+            )
+        if name in seen_stacks:
+            raise fail(f"{label}: duplicate stack name {name!r}")
+        seen_stacks.add(name)
+        extra = sorted(set(s_raw) - set(_STACK_KEYS))
+        if extra:
+            raise fail(f"{label}: unknown keys {extra}; allowed: {', '.join(_STACK_KEYS)}")
+        provider = _provider(s_raw.get("provider"), prefix=f"{where}: {label}: provider: ")
+        entries_raw = s_raw.get("settings", [])
+        if not isinstance(entries_raw, list):
+            raise fail(f"{label}: settings must be a list of entries")
+        entries: list[SettingsEntry] = []
+        seen_keys: set[str] = set()
+        for e_index, e_raw in enumerate(entries_raw):
+            e_label = f"{label} settings[{e_index}]"
+            if not isinstance(e_raw, dict):
+                raise fail(f"{e_label}: expected an object with a key and the resource fields")
+            key = e_raw.get("key")
+            if not isinstance(key, str) or not NAME_PATTERN.match(key):
+                raise fail(
+                    f"{e_label}: key {key!r} is not valid; start with a letter, then letters, digits, - or _"
+                )
+            e_label += f" (key {key!r})"
+            if key in seen_keys:
+                raise fail(f"{e_label}: duplicate key {key!r} in stack {name!r}")
+            seen_keys.add(key)
+            values = {k: v for k, v in e_raw.items() if k != "key"}
+            try:
+                model = validate_settings(values, subject=f"settings entry {key!r}")
+            except SettingsInvalid as exc:
+                problems = "\n".join(f"  - {f}: {m}" for f, m in exc.problems)
+                raise fail(f"{e_label}: invalid settings:\n{problems}") from exc
+            entries.append(SettingsEntry(key, model))
+        stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider))
+    return AppConfig(stacks=tuple(stacks), source=source)
+
+
+def _provider(raw: Any, *, prefix: str) -> ProviderSettings:
+    def fail(message: str) -> ConfigError:
+        return ConfigError(prefix + message)
+
+    if raw is None:
+        return ProviderSettings()
+    if not isinstance(raw, dict):
+        raise fail(f"expected an object with any of {', '.join(PROVIDER_KEYS)}")
+    extra = sorted(set(raw) - set(PROVIDER_KEYS))
+    if extra:
+        raise fail(
+            f"unknown keys {extra}; allowed: {', '.join(PROVIDER_KEYS)} (secrets never go in this file: "
+            "set AZURE_CLIENT_SECRET or use a certificate or federated credential)"
+        )
+    for key, value in raw.items():
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(f"{key}: expected a non-empty string, got {value!r}")
+    for key in ("graph_endpoint", "authority_host"):
+        if raw.get(key) is not None:
+            try:
+                check_endpoint_url(key, raw[key])
+            except ValueError as exc:
+                raise fail(str(exc)) from None
+    return ProviderSettings(**raw)
