@@ -1,0 +1,236 @@
+"""`graph-emulator` (also `python -m graph_emulator`): run the emulator outside a test.
+
+    graph-emulator serve  --data-dir DIR [--port N] [--verbose]   # foreground until SIGTERM/SIGINT
+    graph-emulator start  --data-dir DIR [--port N]               # background; writes DIR/env.sh
+    graph-emulator status --data-dir DIR
+    graph-emulator stop   --data-dir DIR
+
+`serve` and `start` print `export VAR='value'` lines (tenant, client id and secret, authority,
+Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --data-dir .emulator)"`.
+`start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
+environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
+are new at each start unless `--port` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+
+from graph_emulator.server import GraphEmulator
+from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
+
+ENV_FILE = "env.sh"
+PID_FILE = "emulator.pid"
+LOG_FILE = "emulator.log"
+START_TIMEOUT = 15.0
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def export_lines(env: Mapping[str, str]) -> str:
+    return "".join(f"export {key}={_quote(value)}\n" for key, value in env.items())
+
+
+def _parse_env_file(path: Path) -> dict[str, str]:
+    """Read back what `export_lines` wrote."""
+    env: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if not line.startswith("export ") or "=" not in line:
+            continue
+        key, _, quoted = line[len("export ") :].partition("=")
+        if len(quoted) >= 2 and quoted[0] == quoted[-1] == "'":
+            env[key] = quoted[1:-1].replace("'\\''", "'")
+    return env
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_pid(data_dir: Path) -> int | None:
+    try:
+        return int((data_dir / PID_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _answers(env: Mapping[str, str], ca_file: Path, timeout: float = 2.0) -> bool:
+    """True when the emulator described by `env` serves its OIDC discovery document over TLS."""
+    try:
+        url = f"{env[ENV_AUTHORITY_HOST]}/{env[ENV_TENANT_ID]}/v2.0/.well-known/openid-configuration"
+        context = ssl.create_default_context(cafile=str(ca_file))
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as resp:
+            return bool(resp.status == 200 and "token_endpoint" in json.loads(resp.read()))
+    except (KeyError, OSError, ValueError, ssl.SSLError, urllib.error.URLError):
+        return False
+
+
+def _running_env(data_dir: Path) -> dict[str, str] | None:
+    """The environment of the emulator running from `data_dir`, or None when none answers."""
+    pid = _read_pid(data_dir)
+    env_file = data_dir / ENV_FILE
+    if pid is None or not _pid_alive(pid) or not env_file.exists():
+        return None
+    env = _parse_env_file(env_file)
+    return env if _answers(env, Path(env.get("SSL_CERT_FILE", data_dir / "ca.pem"))) else None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    emulator = GraphEmulator(data_dir, port=args.port, verbose=args.verbose)
+    emulator.start()
+    try:
+        lines = export_lines(emulator.env())
+        _write_private(data_dir / ENV_FILE, lines)
+        if not args.no_print_env:
+            sys.stdout.write(lines)
+            sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = _running_env(data_dir)
+    if env is not None:
+        sys.stdout.write(export_lines(env))
+        return 0
+    old = _read_pid(data_dir)
+    if old is not None and _pid_alive(old):
+        print(f"graph-emulator: process {old} from {data_dir / PID_FILE} does not answer", file=sys.stderr)
+        return 1
+    (data_dir / ENV_FILE).unlink(missing_ok=True)
+    command = [sys.executable, "-m", "graph_emulator", "serve", "--data-dir", str(data_dir)]
+    # The secret goes to env.sh (0600) only, never to the log.
+    command += ["--port", str(args.port), "--no-print-env"]
+    log_fd = os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(log_fd, "ab") as log:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            cwd=data_dir,
+        )
+    _write_private(data_dir / PID_FILE, f"{proc.pid}\n")
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            (data_dir / PID_FILE).unlink(missing_ok=True)
+            print(
+                f"graph-emulator: exited with {proc.returncode}; see {data_dir / LOG_FILE}", file=sys.stderr
+            )
+            return 1
+        env = _running_env(data_dir)
+        if env is not None:
+            sys.stdout.write(export_lines(env))
+            return 0
+        time.sleep(0.1)
+    proc.terminate()
+    (data_dir / PID_FILE).unlink(missing_ok=True)
+    print(
+        f"graph-emulator: no answer within {START_TIMEOUT:.0f} s; see {data_dir / LOG_FILE}", file=sys.stderr
+    )
+    return 1
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    pid = _read_pid(data_dir)
+    if pid is None:
+        print("graph-emulator: not running", file=sys.stderr)
+        return 0
+    if _pid_alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            _reap(pid)
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    (data_dir / PID_FILE).unlink(missing_ok=True)
+    return 0
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status if `pid` is our own child (a `start` in this same process)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    env = _running_env(data_dir)
+    if env is None:
+        print(f"graph-emulator: not running in {data_dir}")
+        return 3
+    print(f"graph-emulator: running (pid {_read_pid(data_dir)}) at {env[ENV_AUTHORITY_HOST]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="graph-emulator", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("serve", "run in the foreground until SIGTERM/SIGINT"),
+        ("start", "run in the background and print the environment"),
+        ("stop", "stop the background emulator"),
+        ("status", "exit 0 when the background emulator answers, 3 when not"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--data-dir", required=True, help="directory for credentials, data, CA and logs")
+        if name in ("serve", "start"):
+            p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+        if name == "serve":
+            p.add_argument("--verbose", action="store_true", help="log each request to stderr")
+            p.add_argument("--no-print-env", action="store_true", help="write DIR/env.sh but print nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"serve": cmd_serve, "start": cmd_start, "stop": cmd_stop, "status": cmd_status}
+    return commands[args.command](args)

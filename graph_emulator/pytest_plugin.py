@@ -1,0 +1,59 @@
+"""pytest fixtures for the Graph emulator (registered as the `graph_emulator` pytest11 plugin, so
+installing this package makes them available in any suite; nothing to import).
+
+* `graph_emulator`: a fresh `GraphEmulator` per test, with its data in the test's `tmp_path`.
+* `graph_emulator_session`: one emulator shared by the whole session (faster; call `.clear()` and
+  `.requests.clear()` yourself where tests must not see each other's objects).
+
+Example::
+
+    import httpx
+    from azure.identity import ClientSecretCredential
+
+    def test_create(graph_emulator):
+        emu = graph_emulator
+        cred = ClientSecretCredential(emu.tenant_id, emu.client_id, emu.client_secret,
+                                      authority=emu.authority_host, disable_instance_discovery=True,
+                                      connection_verify=str(emu.ca_file))
+        token = cred.get_token(f"{emu.graph_endpoint}/.default").token
+        with httpx.Client(base_url=f"{emu.graph_endpoint}/beta", verify=str(emu.ca_file),
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            r = client.post("/deviceManagement/derivedCredentials",
+                            json={"displayName": "Purebred", "issuer": "purebred"})
+        assert r.status_code == 201
+        assert emu.objects()[0]["issuer"] == "purebred"
+
+For code that reads its configuration from the environment (the provider, a subprocess), apply
+`emu.env()` with `monkeypatch.setenv` or pass it as `env=` to `subprocess.run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph_emulator.server import GraphEmulator
+
+
+@pytest.fixture
+def graph_emulator(tmp_path: Path) -> Iterator[GraphEmulator]:
+    """A running emulator with its own data directory, stopped after the test."""
+    emulator = GraphEmulator(tmp_path / "graph-emulator")
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def graph_emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphEmulator]:
+    """One running emulator for the whole session."""
+    emulator = GraphEmulator(tmp_path_factory.mktemp("graph-emulator"))
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
