@@ -195,6 +195,10 @@ class GraphEmulator:
         """PEM of the CA that signed the server certificate (new at every start)."""
         return self.data_dir / CA_NAME
 
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context trusting only this emulator's CA (for `httpx.Client(verify=...)`)."""
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
     def env(self) -> dict[str, str]:
         """Environment for a client process (azure-identity, httpx, requests, the provider)."""
         return {
