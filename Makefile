@@ -1,0 +1,61 @@
+# Two commands matter: `make deploy` and `make test`. Everything else is a step they share.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CDKTF := node_modules/.bin/cdktf
+TOOLS := .tools
+TF_RC := $(CURDIR)/$(TOOLS)/terraform/terraform.rc
+
+export CHECKPOINT_DISABLE := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export TF_CLI_CONFIG_FILE := $(TF_RC)
+export TF_IN_AUTOMATION := 1
+
+.PHONY: deploy test unit lint typecheck check emulator emulator-stop synth bench clean
+
+deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
+	$(BIN)/python -m stacks.deploy
+
+test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end-to-end)
+	$(BIN)/pytest -q
+
+unit: $(BIN)/.installed ## only the fast tests
+	$(BIN)/pytest -q -m "not e2e and not cdktf_cli"
+
+check: lint typecheck
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+synth: $(BIN)/.installed $(CDKTF)
+	$(CDKTF) synth
+
+emulator: $(BIN)/.installed ## start the local Graph emulator in the background and print its variables
+	$(BIN)/graph-emulator start --data-dir .emulator
+
+emulator-stop:
+	-$(BIN)/graph-emulator stop --data-dir .emulator
+
+bench: $(BIN)/.installed $(CDKTF) $(TF_RC)
+	$(BIN)/python -m bench
+
+clean: emulator-stop
+	rm -rf $(VENV) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(CDKTF): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(TF_RC): $(BIN)/.installed
+	$(BIN)/intune-provider install --dir $(TOOLS)/terraform
