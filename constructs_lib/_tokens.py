@@ -10,9 +10,13 @@ one round trip to Node each.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, TypeVar
 
 import cdktf
+import jsii
+from constructs import Construct
+
+_S = TypeVar("_S")
 
 _MARKERS = ("${TfToken[", "#{TfToken[", "&{TfToken[")
 
@@ -27,3 +31,19 @@ def is_token(value: Any) -> bool:
         return any(is_token(item) for item in value)
     # Floats (number tokens are encoded as doubles) and jsii objects such as IResolvable.
     return bool(cdktf.Token.is_unresolved(value))
+
+
+def struct(cls: type[_S], values: dict[str, Any]) -> _S:
+    """An instance of jsii struct `cls` holding `values` (Python names, None left out), built without
+    the runtime type checks of its generated `__init__`. Those checks (typeguard over
+    `typing.get_type_hints`) cost more than the whole Node round trip of a construct; callers pass
+    values of the declared types only."""
+    obj = cls.__new__(cls)
+    obj._values = {k: v for k, v in values.items() if v is not None}  # type: ignore[attr-defined]
+    return obj
+
+
+def create(obj: object, scope: Construct, id: str, config: object) -> None:
+    """Create the Node-side object for `obj`: the one round trip a generated `__init__` makes, minus
+    its Python-side type checks (see `struct`)."""
+    jsii.create(obj.__class__, obj, [scope, id, config])

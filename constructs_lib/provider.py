@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import cdktf
 from constructs import Construct
 
-from constructs_lib._tokens import is_token
+from constructs_lib._tokens import create, is_token, struct
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
 
 _LOOPBACK_NAMES = ("localhost",)
@@ -21,16 +21,14 @@ _ARGUMENTS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
 _URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 
 
-def generator_metadata() -> cdktf.TerraformProviderGeneratorMetadata:
-    """Metadata shared by the provider and its resources.
-
-    cdktf writes `provider_version` as the `required_providers` version and checks that every
-    resource's `provider_name` has a provider construct in its stack."""
-    return cdktf.TerraformProviderGeneratorMetadata(
-        provider_name=PROVIDER_TYPE,
-        provider_version=PROVIDER_VERSION,
-        provider_version_constraint=PROVIDER_VERSION,
-    )
+# Metadata shared by the provider and its resources: cdktf writes `provider_version` as the
+# `required_providers` version and checks that every resource's `provider_name` has a provider
+# construct in its stack.
+GENERATOR_METADATA = cdktf.TerraformProviderGeneratorMetadata(
+    provider_name=PROVIDER_TYPE,
+    provider_version=PROVIDER_VERSION,
+    provider_version_constraint=PROVIDER_VERSION,
+)
 
 
 def _is_loopback(host: str) -> bool:
@@ -135,13 +133,16 @@ class IntuneProvider(cdktf.TerraformProvider):
         self._values = values
         self._alias = alias
         self._attributes: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=PROVIDER_TYPE,
-            terraform_generator_metadata=generator_metadata(),
-            terraform_provider_source=PROVIDER_SOURCE,
+        # Equivalent to super().__init__(scope, id, terraform_resource_type=..., ...).
+        config = struct(
+            cdktf.TerraformProviderConfig,
+            {
+                "terraform_resource_type": PROVIDER_TYPE,
+                "terraform_generator_metadata": GENERATOR_METADATA,
+                "terraform_provider_source": PROVIDER_SOURCE,
+            },
         )
+        create(self, scope, id, config)
 
     @property
     def alias(self) -> str | None:

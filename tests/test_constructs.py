@@ -457,3 +457,29 @@ def test_bad_provider_urls(argument: str, url: str) -> None:
 )
 def test_loopback_http_and_https_urls_allowed(url: str) -> None:
     IntuneProvider(new_stack(), "intune", graph_endpoint=url, authority_host=url)
+
+
+def test_lifecycle_as_dict() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(
+        stack, "s", display_name="S", issuer="purebred", lifecycle={"ignore_changes": ["help_url"]}
+    )
+    assert resource_body(stack, "s")["lifecycle"] == {"ignore_changes": ["help_url"]}
+
+
+def test_struct_without_type_checks_matches_generated_init() -> None:
+    from constructs_lib._tokens import struct
+
+    checked = cdktf.TerraformResourceConfig(terraform_resource_type=RESOURCE_TYPE, provider=None)
+    fast = struct(cdktf.TerraformResourceConfig, {"terraform_resource_type": RESOURCE_TYPE, "provider": None})
+    assert fast == checked
+    assert fast.terraform_resource_type == RESOURCE_TYPE and fast.provider is None
+
+
+def test_duplicate_construct_id_is_refused() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
+    with pytest.raises(Exception, match="already a Construct with name"):
+        DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
