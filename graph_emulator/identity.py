@@ -96,6 +96,14 @@ def save_credentials(path: Path, primary: Client, extras: list[Client]) -> None:
     _write_private(path, json.dumps(payload, indent=2) + "\n")
 
 
+def save_extra_clients(path: Path, extras: list[Client]) -> None:
+    """Rewrite only the extra clients, keeping the stored primary (which a constructor override may
+    differ from)."""
+    stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    stored["clients"] = [asdict(c) for c in extras]
+    _write_private(path, json.dumps(stored, indent=2) + "\n")
+
+
 class AuthError(Exception):
     """A token request the identity platform would refuse."""
 
@@ -142,7 +150,7 @@ class Identity:
             ]
             self._extras.append(client)
             if self._path is not None:
-                save_credentials(self._path, self.primary, self._extras)
+                save_extra_clients(self._path, self._extras)
 
     def _find(self, tenant_id: str, client_id: str) -> Client | None:
         for c in self.clients():

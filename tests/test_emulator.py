@@ -412,3 +412,20 @@ def test_cli_start_status_stop(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert cli_main(["stop", "--data-dir", str(data_dir)]) == 0
     assert not (data_dir / "emulator.pid").exists()
     assert cli_main(["status", "--data-dir", str(data_dir)]) == 3
+
+
+def test_overrides_do_not_rewrite_stored_credentials(tmp_path: Path) -> None:
+    with start_emulator(tmp_path) as first:
+        stored = first.client_secret
+    with start_emulator(tmp_path, client_secret="override") as second:
+        assert second.client_secret == "override"
+        second.add_client(second.tenant_id, str(uuid.uuid4()), "extra")
+        assert token_request(second).status_code == 200
+    with start_emulator(tmp_path) as third:
+        assert third.client_secret == stored
+        assert len(third.identity.clients()) == 2
+
+
+def test_session_fixture_is_shared(graph_emulator_session: GraphEmulator) -> None:
+    assert graph_emulator_session.running
+    assert graph_emulator_session.env()["INTUNE_GRAPH_ENDPOINT"] == graph_emulator_session.graph_endpoint
