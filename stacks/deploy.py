@@ -93,7 +93,8 @@ def main() -> int:
     if extra:
         print(
             "The emulator keeps running in the background (make emulator-stop stops it); its data is in "
-            ".emulator/. Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET to deploy to a real tenant."
+            ".emulator/.\nSet AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET to deploy to a real "
+            "tenant."
         )
     return 0
 
