@@ -267,3 +267,24 @@ def test_python_m_stacks_reports_config_errors(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert str(bad) in result.stderr and "'oops'" in result.stderr and "issuer" in result.stderr
+
+
+def test_hcl_app_synth_writes_complete_stack(tmp_path: Path) -> None:
+    app = cdktf.App(outdir=str(tmp_path / "out"), hcl_output=True)
+    build_app(app, load_config(EXAMPLE))
+    app.synth()
+    hcl = (tmp_path / "out" / "stacks" / "intune-example" / "cdk.tf").read_text()
+    flat = " ".join(hcl.split())
+    assert 'resource "intune_derived_credential" "purebred" {' in hcl
+    for line in (
+        'display_name = "Purebred derived credentials"',
+        'issuer = "purebred"',
+        'help_url = "https://example.com/derived-credentials/help"',
+        "renewal_threshold_percentage = 20",
+        'issuer = "entrustDatacard"',
+        'backend "local" {',
+        'source = "terraform.local/intune/intune"',
+    ):
+        assert line in hcl, line
+    assert 'notification_types = [ "companyPortal", "email" ]' in flat
+    assert 'value = "${intune_derived_credential.entrust.id}"' in hcl
