@@ -270,9 +270,11 @@ def test_python_m_stacks_reports_config_errors(tmp_path: Path) -> None:
 
 
 def test_hcl_app_synth_writes_complete_stack(tmp_path: Path) -> None:
-    app = cdktf.App(outdir=str(tmp_path / "out"), hcl_output=True)
-    build_app(app, load_config(EXAMPLE))
-    app.synth()
+    # What `cdktf synth --hcl` does. `App(hcl_output=True)` alone is not enough in cdktf 0.21: the
+    # stacks read SYNTH_HCL_OUTPUT from the Node process's environment, fixed when jsii starts.
+    env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "out"), "SYNTH_HCL_OUTPUT": "true"}
+    env["INTUNE_STACKS_CONFIG"] = str(EXAMPLE)
+    subprocess.run([sys.executable, "-m", "stacks"], cwd=ROOT, env=env, check=True, capture_output=True)
     hcl = (tmp_path / "out" / "stacks" / "intune-example" / "cdk.tf").read_text()
     flat = " ".join(hcl.split())
     assert 'resource "intune_derived_credential" "purebred" {' in hcl
