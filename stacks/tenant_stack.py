@@ -13,20 +13,24 @@ from constructs_lib import DerivedCredentialSettings, IntuneProvider
 from stacks.config import NAME_PATTERN, AppConfig, SettingsEntry
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""Where state files go by default: the directory holding `cdktf.json`."""
+"""This checkout's root (where its `cdktf.json` is)."""
 
 
 def state_file(name: str, state_dir: Path | None = None) -> Path:
-    """Absolute path of stack `name`'s state file: ``<state_dir>/terraform.<name>.tfstate``."""
-    return (state_dir or PROJECT_ROOT).resolve() / f"terraform.{name}.tfstate"
+    """Absolute path of stack `name`'s state file: ``<state_dir>/terraform.<name>.tfstate``.
+
+    The default directory is the one the app runs in: the cdktf CLI runs it where `cdktf.json` is,
+    so each project (a checkout, a pipeline workspace, a test's temporary project) keeps its own."""
+    return (state_dir or Path.cwd()).resolve() / f"terraform.{name}.tfstate"
 
 
 class TenantStack(cdktf.TerraformStack):
     """One stack per tenant: an `IntuneProvider`, one `DerivedCredentialSettings` per entry and a
     `<key>_id` output per entry, with a local backend whose state file lives outside `cdktf.out`.
 
-    The state file is ``<state_dir>/terraform.<name>.tfstate`` (default: the project root, next to
-    `cdktf.json`). The backend path is written relative to the stack's working directory
+    The state file is ``<state_dir>/terraform.<name>.tfstate`` (default: the directory the app runs
+    in, which for the cdktf CLI is the one holding `cdktf.json`). The backend path is written
+    relative to the stack's working directory
     (``<outdir>/stacks/<name>``), so it is the same on every `cdktf synth` and survives moving the
     checkout; `cdktf synth` never deletes it because it is not inside `cdktf.out`.
 
@@ -36,7 +40,7 @@ class TenantStack(cdktf.TerraformStack):
         settings: The entries, e.g. from `load_config(...).stacks[0].settings`.
         tenant_id, client_id, graph_endpoint, authority_host: Optional `IntuneProvider`
             arguments; unset ones come from the environment.
-        state_dir: Directory for the state file. Default: the project root.
+        state_dir: Directory for the state file. Default: the current directory.
 
     Example::
 

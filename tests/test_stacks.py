@@ -10,8 +10,6 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `stacks` is an app package run from the project root, not installed
-    sys.path.insert(0, str(ROOT))
 
 import json  # noqa: E402
 import subprocess  # noqa: E402
@@ -217,16 +215,19 @@ def test_state_lives_outside_cdktf_out_and_is_stable(tmp_path: Path) -> None:
     assert paths[0] == paths[1] == "../../../terraform.s1.tfstate"
     workdir = tmp_path / "cdktf.out" / "stacks" / "s1"
     assert (workdir / paths[0]).resolve() == tmp_path / "terraform.s1.tfstate" == stack.state_path
-    assert state_file("s1") == PROJECT_ROOT / "terraform.s1.tfstate"
+    assert state_file("s1") == Path.cwd().resolve() / "terraform.s1.tfstate"
     assert PROJECT_ROOT == ROOT
 
 
-def test_default_state_is_at_project_root() -> None:
+def test_default_state_is_in_the_directory_the_app_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     app = cdktf.Testing.app()
     stack = TenantStack(app, "s2", settings=[])
     path = synth(stack)["terraform"]["backend"]["local"]["path"]
     workdir = Path(os.path.abspath(app.outdir)) / "stacks" / "s2"
-    assert (workdir / path).resolve() == ROOT / "terraform.s2.tfstate"
+    assert (workdir / path).resolve() == tmp_path.resolve() / "terraform.s2.tfstate"
 
 
 def test_tenant_stack_rejects_bad_names_and_duplicates() -> None:
