@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
+from graph_emulator.identity import write_private
 from graph_emulator.server import GraphEmulator
 from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
 
@@ -47,8 +48,8 @@ def export_lines(env: Mapping[str, str]) -> str:
     return "".join(f"export {key}={_quote(value)}\n" for key, value in env.items())
 
 
-def _parse_env_file(path: Path) -> dict[str, str]:
-    """Read back what `export_lines` wrote."""
+def read_env_file(path: Path) -> dict[str, str]:
+    """Read back what `export_lines` wrote (`DIR/env.sh` of a started emulator)."""
     env: dict[str, str] = {}
     for line in path.read_text().splitlines():
         if not line.startswith("export ") or "=" not in line:
@@ -57,15 +58,6 @@ def _parse_env_file(path: Path) -> dict[str, str]:
         if len(quoted) >= 2 and quoted[0] == quoted[-1] == "'":
             env[key] = quoted[1:-1].replace("'\\''", "'")
     return env
-
-
-def _write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -102,7 +94,7 @@ def _running_env(data_dir: Path) -> dict[str, str] | None:
     env_file = data_dir / ENV_FILE
     if pid is None or not _pid_alive(pid) or not env_file.exists():
         return None
-    env = _parse_env_file(env_file)
+    env = read_env_file(env_file)
     return env if _answers(env, Path(env.get("SSL_CERT_FILE", data_dir / "ca.pem"))) else None
 
 
@@ -119,7 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     emulator.start()
     try:
         lines = export_lines(emulator.env())
-        _write_private(data_dir / ENV_FILE, lines)
+        write_private(data_dir / ENV_FILE, lines)
         if not args.no_print_env:
             sys.stdout.write(lines)
             sys.stdout.flush()
@@ -155,7 +147,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             start_new_session=True,
             cwd=data_dir,
         )
-    _write_private(data_dir / PID_FILE, f"{proc.pid}\n")
+    write_private(data_dir / PID_FILE, f"{proc.pid}\n")
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -57,7 +57,8 @@ def _guid() -> str:
     return str(uuid.uuid4())
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
+    """Write `text` readable by the owner only (it may hold a client secret), atomically."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -93,7 +94,7 @@ def load_credentials(
 
 def save_credentials(path: Path, primary: Client, extras: list[Client]) -> None:
     payload = {**asdict(primary), "clients": [asdict(c) for c in extras]}
-    _write_private(path, json.dumps(payload, indent=2) + "\n")
+    write_private(path, json.dumps(payload, indent=2) + "\n")
 
 
 def save_extra_clients(path: Path, extras: list[Client]) -> None:
@@ -101,7 +102,7 @@ def save_extra_clients(path: Path, extras: list[Client]) -> None:
     differ from)."""
     stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     stored["clients"] = [asdict(c) for c in extras]
-    _write_private(path, json.dumps(stored, indent=2) + "\n")
+    write_private(path, json.dumps(stored, indent=2) + "\n")
 
 
 class AuthError(Exception):

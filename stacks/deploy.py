@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+from graph_emulator.cli import ENV_FILE, read_env_file
 from intune_model.address import (
     DEFAULT_GRAPH_ENDPOINT,
     ENV_CLIENT_ID,
@@ -27,17 +27,6 @@ CREDENTIALS = (ENV_TENANT_ID, ENV_CLIENT_ID, ENV_CLIENT_SECRET)
 OUTPUTS = ROOT / "outputs.json"
 
 
-def parse_exports(text: str) -> dict[str, str]:
-    """`export NAME='value'` lines (as `graph-emulator start` prints them) as a dict."""
-    env: dict[str, str] = {}
-    for line in text.splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
-            name, value = words[1].split("=", 1)
-            env[name] = value
-    return env
-
-
 def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
     """(description of the target, variables to add) — starting the emulator when needed."""
     present = [name for name in CREDENTIALS if env.get(name)]
@@ -49,18 +38,11 @@ def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
             f"make deploy: {', '.join(present)} set but {missing} missing. Set all of "
             f"{', '.join(CREDENTIALS)} to target Microsoft Graph, or none to use the local emulator."
         )
-    started = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("graph-emulator")),
-            "start",
-            "--data-dir",
-            str(ROOT / ".emulator"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    extra = parse_exports(started.stdout)
+    data_dir = ROOT / ".emulator"
+    emulator = str(Path(sys.executable).with_name("graph-emulator"))
+    # The export lines it prints hold the emulator's secret: keep them off the console, read env.sh.
+    subprocess.run([emulator, "start", "--data-dir", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
+    extra = read_env_file(data_dir / ENV_FILE)
     return f"the LOCAL GRAPH EMULATOR at {extra[ENV_GRAPH_ENDPOINT]} (not Microsoft Graph)", extra
 
 
