@@ -60,6 +60,9 @@ def check_endpoint_url(argument: str, value: str) -> None:
         )
 
 
+__all__ = ["IntuneProvider", "check_endpoint_url"]
+
+
 class IntuneProvider(cdktf.TerraformProvider):
     """The `intune` Terraform provider, which manages Intune objects through Microsoft Graph (beta).
 
@@ -143,6 +146,11 @@ class IntuneProvider(cdktf.TerraformProvider):
             },
         )
         create(self, scope, id, config)
+
+    def __repr__(self) -> str:
+        values = {**self._attributes, **({"alias": self._alias} if self._alias else {})}
+        args = "".join(f", {k}={v!r}" for k, v in values.items())
+        return f"{type(self).__name__}({self.node.id!r}{args})"
 
     @property
     def alias(self) -> str | None:

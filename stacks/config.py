@@ -13,7 +13,8 @@ Format (JSON)::
             "authority_host": "https://login.microsoftonline.com"
           },
           "settings": [
-            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...}
+            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...},
+            {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...}
           ]
         }
       ]
@@ -21,7 +22,9 @@ Format (JSON)::
 
 Each settings entry is a `key` (its construct id, Terraform resource name and output prefix)
 plus the resource's fields under their Terraform names, validated by `intune_model`, the same
-schema the construct and the provider use.
+schema the construct and the provider use. An optional `import_id` (the Graph id of an object
+that already exists, as `intune-provider export` writes it) makes the stack adopt that object with a
+Terraform `import` block instead of creating a new one; once deployed it is a no-op.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class SettingsEntry:
 
     key: str
     settings: DerivedCredentialSettingsModel
+    import_id: str | None = None
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.key):
@@ -161,13 +165,16 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
             if key in seen_keys:
                 raise fail(f"{e_label}: duplicate key {key!r} in stack {name!r}")
             seen_keys.add(key)
-            values = {k: v for k, v in e_raw.items() if k != "key"}
+            values = {k: v for k, v in e_raw.items() if k not in ("key", "import_id")}
+            import_id = e_raw.get("import_id")
+            if import_id is not None and (not isinstance(import_id, str) or not import_id.strip()):
+                raise fail(f"{e_label}: import_id must be the Graph id of an existing object (a string)")
             try:
                 model = validate_settings(values, subject=f"settings entry {key!r}")
             except SettingsInvalid as exc:
                 problems = "\n".join(f"  - {f}: {m}" for f, m in exc.problems)
                 raise fail(f"{e_label}: invalid settings:\n{problems}") from exc
-            entries.append(SettingsEntry(key, model))
+            entries.append(SettingsEntry(key, model, import_id))
         stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider))
     return AppConfig(stacks=tuple(stacks), source=source)
 

@@ -86,6 +86,8 @@ class TenantStack(cdktf.TerraformStack):
         self.derived_credentials: dict[str, DerivedCredentialSettings] = {}
         for entry in settings:
             resource = DerivedCredentialSettings(self, entry.key, **entry.construct_kwargs())
+            if entry.import_id:
+                resource.import_from(entry.import_id)  # adopt the existing object, never a duplicate
             self.derived_credentials[entry.key] = resource
             cdktf.TerraformOutput(
                 self,
