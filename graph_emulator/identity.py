@@ -183,6 +183,11 @@ class Identity:
             return None
         return info
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (for tests proving none leaks into files or logs)."""
+        with self._lock:
+            return list(self._tokens)
+
     def expire_all(self) -> None:
         """Forget every issued token (clients must fetch new ones)."""
         with self._lock:
