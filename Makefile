@@ -15,7 +15,7 @@ export TF_IN_AUTOMATION := 1
 .PHONY: deploy test unit lint typecheck check emulator emulator-stop synth bench clean
 
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
-	$(BIN)/python -m stacks.deploy
+	$(BIN)/python -m stacks.deploy $(STACKS)
 
 test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end-to-end)
 	$(BIN)/pytest -q

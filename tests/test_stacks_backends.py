@@ -178,3 +178,28 @@ def test_tenants_example_synthesizes_one_stack_per_tenant() -> None:
 def test_bad_provider_blocks(provider: dict[str, Any], says: str) -> None:
     with pytest.raises(ConfigError, match=says.replace("[", r"\[").replace("]", r"\]")):
         parse_config({"stacks": [{"name": "s", "provider": provider, "settings": []}]})
+
+
+@pytest.mark.parametrize(
+    ("env", "real"),
+    [
+        ({}, False),
+        ({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"}, True),
+        ({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_CERTIFICATE_PATH": "/c.pem"}, True),
+        ({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_FEDERATED_TOKEN_FILE": "/t"}, True),
+        ({"INTUNE_USE_CLI": "true"}, True),
+    ],
+)
+def test_make_deploy_target(env: dict[str, str], real: bool) -> None:
+    from stacks.deploy import real_target
+
+    assert real_target(env) is real
+
+
+def test_make_deploy_refuses_half_a_configuration() -> None:
+    from stacks.deploy import real_target
+
+    with pytest.raises(SystemExit, match="AZURE_CLIENT_ID missing"):
+        real_target({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_SECRET": "s"})
+    with pytest.raises(SystemExit, match="one of AZURE_CLIENT_SECRET"):
+        real_target({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"})
