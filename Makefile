@@ -11,6 +11,8 @@ export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export TF_CLI_CONFIG_FILE := $(TF_RC)
 export TF_IN_AUTOMATION := 1
+# Providers come from the local mirror; keep cdktf off the shared ~/.terraform.d/plugin-cache.
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
 .PHONY: deploy test unit lint typecheck check emulator emulator-stop synth bench clean
 
