@@ -21,12 +21,13 @@ Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`grap
 """
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
-from graph_emulator.identity import Client
+from graph_emulator.identity_types import Client, FederatedCredential
 from graph_emulator.server import GraphEmulator, start_emulator
 
 __all__ = [
     "Client",
     "Faults",
+    "FederatedCredential",
     "GraphEmulator",
     "RecordedRequest",
     "Request",

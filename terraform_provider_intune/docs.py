@@ -145,21 +145,31 @@ provider "intune" {{
 
 ## Authentication
 
-The provider signs in as an application registered in Microsoft Entra ID with the client-credentials
-flow. Grant the app the **application** permission `{REQUIRED_PERMISSION}` with admin consent; the
-tenant needs an Intune licence. A 403 from Graph names the missing permission.
+The provider signs in as an application registered in Microsoft Entra ID. Grant the app the
+**application** permission `{REQUIRED_PERMISSION}` with admin consent; the tenant needs an Intune
+licence. A 403 from Graph names the missing permission.
 
-| environment variable | meaning |
-|---|---|
-| `{ENV_TENANT_ID}` | tenant (directory) id, unless `tenant_id` is set |
-| `{ENV_CLIENT_ID}` | application (client) id, unless `client_id` is set |
-| `{ENV_CLIENT_SECRET}` | client secret; from the environment only, so it never reaches the plan or state |
-| `{ENV_AUTHORITY_HOST}` | identity platform host, unless `authority_host` is set |
-| `{ENV_GRAPH_ENDPOINT}` | Graph base URL, unless `graph_endpoint` is set |
-| `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE` | CA bundle to trust instead of the system's |
+Tokens come from azure-identity. The credential is chosen in this order; the first that applies wins,
+and when none works the error names every method tried:
+
+| # | method | arguments / environment | chosen when |
+|---|---|---|---|
+| 1 | GitHub Actions OIDC, else the federated token file | `use_oidc`; `ACTIONS_ID_TOKEN_REQUEST_URL` + `ACTIONS_ID_TOKEN_REQUEST_TOKEN`, or `AZURE_FEDERATED_TOKEN_FILE` | chosen explicitly |
+| 2 | managed identity | `use_msi` | chosen explicitly |
+| 3 | Azure CLI | `use_cli` | chosen explicitly |
+| 4 | client secret | `client_secret` (sensitive variable) or `{ENV_CLIENT_SECRET}` | configured |
+| 5 | client certificate (PEM or PFX) | `client_certificate_path` / `AZURE_CLIENT_CERTIFICATE_PATH`, optional password | configured, no secret |
+| 6 | federated token file | `federated_token_file` / `AZURE_FEDERATED_TOKEN_FILE` | configured, no secret or certificate |
+| 7 | Azure CLI, then managed identity | — | nothing else configured |
+
+`tenant_id` / `{ENV_TENANT_ID}` and `client_id` / `{ENV_CLIENT_ID}` name the tenant and the app.
+`cloud` (`public`, `usgovernment`, `usgovernmentdod`, `china`) sets both the Graph and the login host;
+`graph_endpoint` / `{ENV_GRAPH_ENDPOINT}` and `authority_host` / `{ENV_AUTHORITY_HOST}` override them.
+`SSL_CERT_FILE` or `REQUESTS_CA_BUNDLE` name a CA bundle to trust instead of the system's.
 
 Provider arguments win over the environment. A Graph endpoint or authority that is not `https` is
 refused before any token is requested, except on a loopback address (the local Graph emulator).
+Secrets and tokens never reach the plan, the state or the logs.
 
 ## Argument Reference
 

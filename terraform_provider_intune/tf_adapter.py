@@ -34,7 +34,13 @@ from tf.utils import Diagnostics
 from intune_model import FIELDS, FIELDS_BY_NAME, RESOURCE_NAME, SettingsInvalid, check_fields
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
 from terraform_provider_intune import data_sources as lookups
-from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ConfigProblems, check_arguments, resolve
+from terraform_provider_intune.config import (
+    ARGUMENT_DESCRIPTIONS,
+    ARGUMENTS,
+    ConfigProblems,
+    check_arguments,
+    resolve,
+)
 from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError, attribute_for
 
 T = TypeVar("T")
@@ -65,8 +71,14 @@ class IntuneProvider(Provider):
         return tfs.Schema(
             version=0,
             attributes=[
-                tfs.Attribute(name, tft.String(), description=desc, optional=True)
-                for name, desc in ARGUMENT_DESCRIPTIONS.items()
+                tfs.Attribute(
+                    arg.name,
+                    tft.Bool() if arg.kind == "bool" else tft.String(),
+                    description=ARGUMENT_DESCRIPTIONS[arg.name],
+                    optional=True,
+                    sensitive=arg.sensitive,
+                )
+                for arg in ARGUMENTS
             ],
         )
 
@@ -207,6 +219,7 @@ def _clean(state: State) -> dict[str, Any]:
 def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None) -> T | None:
     """Run a handler call; turn every failure into a diagnostic the user can act on."""
     from intune_graph import AuthenticationFailed, Cancelled, GraphError
+    from intune_graph.credentials import CredentialConfigError
 
     try:
         return call()
@@ -221,6 +234,8 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
     except ConfigProblems as exc:
         for argument, message in exc.problems:
             diags.add_error(f"Provider configuration: {argument}", message)
+    except CredentialConfigError as exc:
+        diags.add_error(f"Provider configuration: {exc.argument}", exc.message)
     except AuthenticationFailed as exc:
         diags.add_error("Could not get a token for Microsoft Graph", str(exc))
     except Cancelled as exc:
