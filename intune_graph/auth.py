@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Protocol
 
 from intune_graph.errors import AuthenticationFailed
+
+# azure-identity logs every failed credential at WARNING. With logging unconfigured (as in the
+# provider plugin), Python's last-resort handler would print those to stderr, repeating what our
+# error already says. A NullHandler keeps them out of stderr; a host that configures logging still
+# receives them.
+logging.getLogger("azure.identity").addHandler(logging.NullHandler())
 
 REFRESH_MARGIN_S = 300
 
@@ -64,5 +71,6 @@ def _first_line_with_aadsts(text: str) -> str:
     """azure-identity's messages are long; keep the identity platform's AADSTS line up front."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     aadsts = [ln for ln in lines if "AADSTS" in ln]
-    head = aadsts[0] if aadsts else (lines[0] if lines else "authentication failed")
-    return head if head == text.strip() else f"{head}\n{text.strip()}"
+    if not aadsts or aadsts[0] == lines[0]:
+        return text.strip() or "authentication failed"  # the key line already leads
+    return f"{aadsts[0]}\n{text.strip()}"

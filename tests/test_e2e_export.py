@@ -88,7 +88,12 @@ def test_list_and_show(emu: GraphEmulator, tenant: list[str]) -> None:
     unconfigured = subprocess.run(
         [CLI, "list"], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60
     )
-    assert unconfigured.returncode == 2 and "AZURE_TENANT_ID" in unconfigured.stderr
+    # nothing configured: the Azure CLI / managed identity fallback is tried, and the error says so
+    assert unconfigured.returncode == 1
+    assert "tried, in order: Azure CLI, managed identity" in unconfigured.stderr
+    assert "AZURE_TENANT_ID" in unconfigured.stderr
+    # azure-identity's detail appears once, inside our error, not again from its own logger
+    assert unconfigured.stderr.count("ChainedTokenCredential failed") == 1
 
 
 def test_export_of_50_settings_deploys_by_import_and_plans_clean(
