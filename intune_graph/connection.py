@@ -9,6 +9,7 @@ import httpx
 from intune_graph.auth import client_secret_source
 from intune_graph.client import GraphClient, RetryPolicy
 from intune_graph.endpoint import check_base_url
+from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S, shared_pacer
 from intune_graph.tls import ca_bundles, ssl_context
 from intune_model.address import DEFAULT_AUTHORITY_HOST, PROVIDER_VERSION
 
@@ -24,10 +25,14 @@ class Connection:
     client_secret: str = field(repr=False)
     graph_endpoint: str
     authority_host: str = DEFAULT_AUTHORITY_HOST
+    timeout_seconds: float = RetryPolicy.deadline_s  # per operation, retries and pacing included
+    write_limit: float = DEFAULT_WRITE_LIMIT  # writes allowed per `write_window_seconds`
+    write_window_seconds: float = DEFAULT_WRITE_WINDOW_S
 
 
 def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClient:
-    """Check both URLs (no token is requested for a non-https endpoint), then build the client."""
+    """Check both URLs (no token is requested for a non-https endpoint), then build the client.
+    Its write pacer is shared with every other client of the same tenant in this process."""
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
     bundles = ca_bundles()
@@ -46,4 +51,10 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
         headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
     )
-    return GraphClient(f"{graph}/{GRAPH_API_VERSION}", tokens, http, retry or RetryPolicy())
+    return GraphClient(
+        f"{graph}/{GRAPH_API_VERSION}",
+        tokens,
+        http,
+        retry or RetryPolicy(deadline_s=conn.timeout_seconds),
+        pacer=shared_pacer(graph, conn.tenant_id, conn.write_limit, conn.write_window_seconds),
+    )

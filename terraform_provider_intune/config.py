@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from intune_graph import Connection, check_base_url
+from intune_graph import Connection, RetryPolicy, check_base_url
+from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
 from intune_model import address as a
 
 # Provider argument -> environment variable it falls back to.
@@ -30,6 +31,24 @@ ARGUMENT_DESCRIPTIONS: dict[str, str] = {
 }
 URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 
+# Numeric provider arguments (reliability tuning): name -> (description, default).
+NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
+    "timeout_seconds": (
+        "How long one operation (create, read, update, delete, import) may keep retrying throttled "
+        "or failed Graph calls and waiting for a write slot before it fails. Default 600.",
+        RetryPolicy.deadline_s,
+    ),
+    "write_limit": (
+        "Writes (POST, PATCH, DELETE) this provider sends to the tenant per `write_window_seconds`; "
+        "all parallel operations share it. Lowered automatically while Graph answers 429. Default 100.",
+        float(DEFAULT_WRITE_LIMIT),
+    ),
+    "write_window_seconds": (
+        "The window of `write_limit`, in seconds. Default 20 (Graph: 100 writes per 20 s per app).",
+        DEFAULT_WRITE_WINDOW_S,
+    ),
+}
+
 
 class ConfigProblems(ValueError):
     """Every provider configuration problem, each with the argument it concerns."""
@@ -40,8 +59,12 @@ class ConfigProblems(ValueError):
 
 
 def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Checks that need no environment (for `terraform validate`): the URLs' form."""
+    """Checks that need no environment (for `terraform validate`): the URLs' form, positive numbers."""
     problems: list[tuple[str, str]] = []
+    for name in NUMBER_ARGUMENTS:
+        number = config.get(name)
+        if number is not None and (not isinstance(number, int | float) or not number > 0):
+            problems.append((name, f"{number!r} is not allowed; must be a positive number"))
     for name in URL_ARGUMENTS:
         value = config.get(name)
         if isinstance(value, str):
@@ -89,4 +112,5 @@ def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> 
         client_secret=secret,
         graph_endpoint=check_base_url(graph, "graph_endpoint"),
         authority_host=check_base_url(authority, "authority_host"),
+        **{name: float(config.get(name) or default) for name, (_, default) in NUMBER_ARGUMENTS.items()},
     )

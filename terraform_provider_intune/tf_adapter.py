@@ -30,7 +30,13 @@ from tf.utils import Diagnostics
 
 from intune_model import FIELDS, RESOURCE_NAME, SettingsInvalid, check_fields
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
-from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ConfigProblems, check_arguments, resolve
+from terraform_provider_intune.config import (
+    ARGUMENT_DESCRIPTIONS,
+    NUMBER_ARGUMENTS,
+    ConfigProblems,
+    check_arguments,
+    resolve,
+)
 from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError, attribute_for
 
 T = TypeVar("T")
@@ -63,6 +69,10 @@ class IntuneProvider(Provider):
             attributes=[
                 tfs.Attribute(name, tft.String(), description=desc, optional=True)
                 for name, desc in ARGUMENT_DESCRIPTIONS.items()
+            ]
+            + [
+                tfs.Attribute(name, tft.Number(), description=desc, optional=True)
+                for name, (desc, _) in NUMBER_ARGUMENTS.items()
             ],
         )
 
