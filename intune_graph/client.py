@@ -256,7 +256,10 @@ class GraphClient:
 
     def _sleep(self, seconds: float) -> None:
         if self.stop.wait(max(0.0, seconds)):
-            raise Cancelled("stopped by Terraform while waiting to retry")
+            raise Cancelled(
+                "Terraform asked the provider to stop (interrupt or cancel) while this operation was "
+                "waiting to retry or for a write slot; the waiting call was not sent"
+            )
 
     def _sleep_before(self, seconds: float, deadline: float, method: str, url: str) -> None:
         """Wait for a write slot, but not past the deadline."""

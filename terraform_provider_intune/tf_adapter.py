@@ -256,7 +256,7 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
     except AuthenticationFailed as exc:
         diags.add_error("Could not get a token for Microsoft Graph", str(exc))
     except Cancelled as exc:
-        diags.add_error("Cancelled", str(exc))
+        diags.add_error("Stopped before this operation finished", str(exc))
     except Exception as exc:  # the last resort: never an opaque plugin crash
         diags.add_error(
             f"Unexpected provider error: {type(exc).__name__}",
