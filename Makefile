@@ -11,11 +11,13 @@ export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export TF_CLI_CONFIG_FILE := $(TF_RC)
 export TF_IN_AUTOMATION := 1
+# Providers come from the local mirror; keep cdktf off the shared ~/.terraform.d/plugin-cache.
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
 .PHONY: deploy test unit lint typecheck check emulator emulator-stop synth bench clean
 
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
-	$(BIN)/python -m stacks.deploy
+	$(BIN)/python -m stacks.deploy $(STACKS)
 
 test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end-to-end)
 	$(BIN)/pytest -q

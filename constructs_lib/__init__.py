@@ -15,18 +15,26 @@ Example::
     app.synth()
 """
 
+from constructs_lib.data_sources import DataIntuneDerivedCredential, DataIntuneDerivedCredentials
 from constructs_lib.derived_credential import DerivedCredentialSettings
 from constructs_lib.provider import IntuneProvider
+from constructs_lib.settings_file import SettingsFileEntry, SettingsFileError, load_settings_file
 from intune_model import Issuer, NotificationType, SettingsInvalid
 from intune_model.address import PROVIDER_VERSION
 
 __version__ = PROVIDER_VERSION
+"""The package version, which is also the provider's version (``intune-provider version``)."""
 
 __all__ = [
+    "DataIntuneDerivedCredential",
+    "DataIntuneDerivedCredentials",
     "DerivedCredentialSettings",
     "IntuneProvider",
     "Issuer",
     "NotificationType",
+    "SettingsFileEntry",
+    "SettingsFileError",
     "SettingsInvalid",
     "__version__",
+    "load_settings_file",
 ]

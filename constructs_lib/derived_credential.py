@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import cdktf
@@ -10,6 +11,7 @@ from constructs import Construct
 
 from constructs_lib._tokens import create, is_token, struct
 from constructs_lib.provider import GENERATOR_METADATA
+from constructs_lib.settings_file import load_settings_file
 from intune_model import (
     FIELDS,
     FIELDS_BY_NAME,
@@ -125,6 +127,74 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         )
         create(self, scope, id, config)
 
+    # ------------------------------------------------------------------ alternative constructors
+
+    @classmethod
+    def from_config(
+        cls,
+        scope: Construct,
+        id: str,
+        config: Mapping[str, Any],
+        *,
+        provider: cdktf.TerraformProvider | None = None,
+        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        lifecycle: cdktf.TerraformResourceLifecycle | dict[str, Any] | None = None,
+    ) -> DerivedCredentialSettings:
+        """One resource from a mapping of its fields under their Terraform names (what a JSON or
+        YAML file holds). Unknown keys are reported with the other problems in one `SettingsInvalid`.
+
+        Example::
+
+            DerivedCredentialSettings.from_config(
+                stack, "purebred", {"display_name": "Purebred", "issuer": "purebred"}
+            )
+        """
+        subject = f"DerivedCredentialSettings {id!r}"
+        if not isinstance(config, Mapping):
+            raise SettingsInvalid([("config", f"expected a mapping of fields, got {config!r}")], subject)
+        unknown = [k for k in config if k not in FIELDS_BY_NAME]
+        if unknown:
+            allowed = ", ".join(FIELDS_BY_NAME)
+            raise SettingsInvalid(
+                [(str(k), f"unknown field; allowed fields: {allowed}") for k in unknown], subject
+            )
+        if any(config.get(spec.name) is None for spec in FIELDS if spec.required):
+            validate_settings(config, subject=subject)  # raises, naming every missing field
+        return cls(scope, id, **config, provider=provider, depends_on=depends_on, lifecycle=lifecycle)
+
+    @classmethod
+    def from_file(
+        cls,
+        scope: Construct,
+        path: str | Path,
+        *,
+        stack: str | None = None,
+        provider: cdktf.TerraformProvider | None = None,
+    ) -> dict[str, DerivedCredentialSettings]:
+        """Every entry of a settings file (see `constructs_lib.settings_file`), keyed by entry key.
+        Entries with an `import_id` adopt that existing object (a Terraform `import` block).
+
+        Raises:
+            SettingsFileError: naming the file and the line of every bad entry, e.g.
+                ``settings.json:12: stack 'prod' settings[1] (key 'x'): issuer: 'acme' is not ...``
+
+        Example::
+
+            resources = DerivedCredentialSettings.from_file(stack, "settings.json", stack="prod")
+            cdktf.TerraformOutput(stack, "purebred_id", value=resources["purebred"].id)
+        """
+        out: dict[str, DerivedCredentialSettings] = {}
+        for entry in load_settings_file(path, stack=stack):
+            resource = cls(scope, entry.key, **entry.arguments, provider=provider)
+            if entry.import_id:
+                resource.import_from(entry.import_id)
+            out[entry.key] = resource
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._attributes.items())
+        return f"{type(self).__name__}({self.node.id!r}, {args})"
+
     # ------------------------------------------------------------------ inputs (read-only)
 
     @property
@@ -178,6 +248,9 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
             kind, storage = _HCL_SHAPES[FIELDS_BY_NAME[name].kind]
             out[name] = {"value": value, "isBlock": False, "type": kind, "storageClassType": storage}
         return out
+
+
+__all__ = ["DerivedCredentialSettings"]
 
 
 def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, Any]:

@@ -11,13 +11,40 @@ from constructs import Construct
 
 from constructs_lib._tokens import create, is_token, struct
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
+from intune_model.clouds import CLOUDS
 
 _LOOPBACK_NAMES = ("localhost",)
 
-# Provider arguments, in the order they are written. None of them is a secret: the client secret,
-# certificate or federated token always comes from the environment (AZURE_CLIENT_SECRET, ...), so
-# it never lands in cdk.tf.json or in Terraform state.
-_ARGUMENTS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
+# Provider arguments, in the order they are written. The secret ones accept only a reference
+# (a token such as a sensitive, ephemeral TerraformVariable): a literal would be written into
+# cdk.tf.json. Without them the provider reads AZURE_CLIENT_SECRET etc. from the environment.
+_STRING_ARGUMENTS = (
+    "tenant_id",
+    "client_id",
+    "client_certificate_path",
+    "federated_token_file",
+    "cloud",
+    "graph_endpoint",
+    "authority_host",
+)
+_SECRET_ARGUMENTS = ("client_secret", "client_certificate_password")
+_BOOL_ARGUMENTS = ("use_oidc", "use_cli", "use_msi")
+_NUMBER_ARGUMENTS = ("timeout_seconds", "write_limit", "write_window_seconds")
+_ARGUMENTS = (
+    "tenant_id",
+    "client_id",
+    "client_secret",
+    "client_certificate_path",
+    "client_certificate_password",
+    "federated_token_file",
+    "use_oidc",
+    "use_cli",
+    "use_msi",
+    "cloud",
+    "graph_endpoint",
+    "authority_host",
+    *_NUMBER_ARGUMENTS,
+)
 _URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 
 
@@ -60,13 +87,18 @@ def check_endpoint_url(argument: str, value: str) -> None:
         )
 
 
+__all__ = ["IntuneProvider", "check_endpoint_url"]
+
+
 class IntuneProvider(cdktf.TerraformProvider):
     """The `intune` Terraform provider, which manages Intune objects through Microsoft Graph (beta).
 
     Every argument is optional: normally the provider reads its credentials from the environment
     (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` or a certificate / federated
-    token, `AZURE_AUTHORITY_HOST`, `INTUNE_GRAPH_ENDPOINT`), so nothing secret is ever written to
-    the synthesized configuration. There is deliberately no argument for a secret.
+    token, `AZURE_AUTHORITY_HOST`, `INTUNE_GRAPH_ENDPOINT`). A secret passed as an argument must be
+    a reference (a sensitive, ideally ephemeral `TerraformVariable`), never a literal, so nothing
+    secret is ever written to the synthesized configuration. The credential is chosen in the
+    provider's documented order (README, "Authentication").
 
     Args:
         scope: The construct (normally a `TerraformStack`) this provider belongs to.
@@ -75,31 +107,54 @@ class IntuneProvider(cdktf.TerraformProvider):
             ``"contoso.onmicrosoft.com"``. Default: `AZURE_TENANT_ID`.
         client_id: Application (client) id of the app registration, e.g.
             ``"00000000-0000-0000-0000-000000000000"``. Default: `AZURE_CLIENT_ID`.
+        client_secret: The app's client secret as a reference, e.g. ``secret.string_value`` of
+            ``TerraformVariable(stack, "client_secret", type="string", sensitive=True)`` (add
+            ``secret.add_override("ephemeral", True)`` so not even the plan file keeps it). A
+            literal string is refused. Default: `AZURE_CLIENT_SECRET`.
+        client_certificate_path: Path of a PEM (key and certificate) or PFX file registered on the
+            app, e.g. ``"/secrets/intune.pfx"``. Default: `AZURE_CLIENT_CERTIFICATE_PATH`.
+        client_certificate_password: The certificate file's password, as a reference (like
+            `client_secret`). Default: `AZURE_CLIENT_CERTIFICATE_PASSWORD`.
+        federated_token_file: File with a federated OIDC token, e.g.
+            ``"/var/run/secrets/azure/tokens/azure-identity-token"``. Default:
+            `AZURE_FEDERATED_TOKEN_FILE`.
+        use_oidc: True to use workload identity federation: GitHub Actions OIDC (a job with
+            ``permissions: id-token: write``), else the federated token file.
+        use_cli: True to use the Azure CLI's signed-in account (``az login``).
+        use_msi: True to use the machine's managed identity.
+        cloud: ``"public"``, ``"usgovernment"``, ``"usgovernmentdod"`` or ``"china"``: sets the
+            Graph and login hosts. Default: `INTUNE_CLOUD`, else ``"public"``.
         graph_endpoint: Microsoft Graph base URL, e.g. ``"https://graph.microsoft.us"`` for US
             Government L4. Must be an absolute https URL (http only on 127.0.0.1, localhost or
             ::1). Default: `INTUNE_GRAPH_ENDPOINT`, else ``https://graph.microsoft.com``.
         authority_host: Microsoft Entra login host, e.g. ``"https://login.microsoftonline.us"``.
             Same URL rules as `graph_endpoint`. Default: `AZURE_AUTHORITY_HOST`, else
             ``https://login.microsoftonline.com``.
+        timeout_seconds: How long one operation may keep retrying throttled or failed Graph calls,
+            e.g. ``1800`` for a very large apply. Default 600.
+        write_limit: Writes (POST, PATCH, DELETE) per `write_window_seconds` shared by all of the
+            provider's parallel operations, e.g. ``50`` to leave half of Graph's budget to other
+            tools. Lowered automatically while Graph answers 429. Default 100.
+        write_window_seconds: The window of `write_limit`. Default 20.
         alias: Provider alias for a second configuration (another tenant or cloud), e.g.
             ``"gov"``; pass the provider as ``provider=`` to the resources that should use it.
 
     Raises:
         ValueError: if `graph_endpoint` or `authority_host` is a literal string that is not an
-            acceptable URL; the message names the argument.
+            acceptable URL, `cloud` names no cloud, a `use_*` flag is not a bool, a number is not
+            positive, or a secret
+            argument is a literal; the message names the argument and the fix.
 
     Example::
 
         stack = cdktf.TerraformStack(app, "intune-example")
         IntuneProvider(stack, "intune")  # credentials from the environment
-        gov = IntuneProvider(
-            stack,
-            "intune-gov",
-            alias="gov",
-            tenant_id="contoso.onmicrosoft.us",
-            graph_endpoint="https://graph.microsoft.us",
-            authority_host="https://login.microsoftonline.us",
-        )
+        gov = IntuneProvider(stack, "intune-gov", alias="gov", tenant_id="contoso.onmicrosoft.us",
+                             cloud="usgovernment", use_oidc=True)
+        secret = cdktf.TerraformVariable(stack, "prod_client_secret", type="string", sensitive=True)
+        secret.add_override("ephemeral", True)  # TF_VAR_prod_client_secret, kept out of plan files
+        prod = IntuneProvider(stack, "intune-prod", alias="prod", tenant_id="<prod tenant>",
+                              client_id="<app id>", client_secret=secret.string_value)
     """
 
     def __init__(
@@ -109,27 +164,39 @@ class IntuneProvider(cdktf.TerraformProvider):
         *,
         tenant_id: str | None = None,
         client_id: str | None = None,
+        client_secret: str | None = None,
+        client_certificate_path: str | None = None,
+        client_certificate_password: str | None = None,
+        federated_token_file: str | None = None,
+        use_oidc: bool | None = None,
+        use_cli: bool | None = None,
+        use_msi: bool | None = None,
+        cloud: str | None = None,
         graph_endpoint: str | None = None,
         authority_host: str | None = None,
+        timeout_seconds: float | None = None,
+        write_limit: float | None = None,
+        write_window_seconds: float | None = None,
         alias: str | None = None,
     ) -> None:
-        values: dict[str, str | None] = {
+        values: dict[str, Any] = {
             "tenant_id": tenant_id,
             "client_id": client_id,
+            "client_secret": client_secret,
+            "client_certificate_path": client_certificate_path,
+            "client_certificate_password": client_certificate_password,
+            "federated_token_file": federated_token_file,
+            "use_oidc": use_oidc,
+            "use_cli": use_cli,
+            "use_msi": use_msi,
+            "cloud": cloud,
             "graph_endpoint": graph_endpoint,
             "authority_host": authority_host,
+            "timeout_seconds": timeout_seconds,
+            "write_limit": write_limit,
+            "write_window_seconds": write_window_seconds,
         }
-        # Check everything before the construct joins the tree.
-        for name in _URL_ARGUMENTS:
-            value = values[name]
-            if value is not None and not is_token(value):
-                check_endpoint_url(name, value)
-        for name in ("tenant_id", "client_id", "alias"):
-            value = alias if name == "alias" else values[name]
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{name}: expected a string, got {value!r}")
-            if isinstance(value, str) and not value.strip():
-                raise ValueError(f"{name}: must not be empty or blank")
+        check_provider_arguments({**values, "alias": alias})  # everything before joining the tree
         self._values = values
         self._alias = alias
         self._attributes: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
@@ -144,6 +211,11 @@ class IntuneProvider(cdktf.TerraformProvider):
         )
         create(self, scope, id, config)
 
+    def __repr__(self) -> str:
+        values = {**self._attributes, **({"alias": self._alias} if self._alias else {})}
+        args = "".join(f", {k}={v!r}" for k, v in values.items())
+        return f"{type(self).__name__}({self.node.id!r}{args})"
+
     @property
     def alias(self) -> str | None:
         """The provider alias, or None for the default configuration (e.g. ``"gov"``)."""
@@ -154,30 +226,90 @@ class IntuneProvider(cdktf.TerraformProvider):
         self._alias = value
 
     @property
+    def client_secret(self) -> str | None:
+        """The client secret reference (a token string), or None (`AZURE_CLIENT_SECRET` applies)."""
+        return self._string("client_secret")
+
+    @property
+    def cloud(self) -> str | None:
+        """The cloud given to the constructor, or None (`INTUNE_CLOUD`, else public, applies)."""
+        return self._string("cloud")
+
+    @property
     def tenant_id(self) -> str | None:
         """The tenant given to the constructor, or None (then `AZURE_TENANT_ID` applies)."""
-        return self._values["tenant_id"]
+        return self._string("tenant_id")
 
     @property
     def client_id(self) -> str | None:
         """The client id given to the constructor, or None (then `AZURE_CLIENT_ID` applies)."""
-        return self._values["client_id"]
+        return self._string("client_id")
 
     @property
     def graph_endpoint(self) -> str | None:
         """The Graph endpoint given to the constructor, or None (`INTUNE_GRAPH_ENDPOINT` applies)."""
-        return self._values["graph_endpoint"]
+        return self._string("graph_endpoint")
 
     @property
     def authority_host(self) -> str | None:
         """The authority host given to the constructor, or None (`AZURE_AUTHORITY_HOST` applies)."""
-        return self._values["authority_host"]
+        return self._string("authority_host")
+
+    def _string(self, name: str) -> str | None:
+        value = self._values[name]
+        return value if isinstance(value, str) else None
 
     def _synthesize_attributes(self) -> dict[str, Any]:
         return self._attributes
 
     def _synthesize_hcl_attributes(self) -> dict[str, Any]:
         return {
-            name: {"value": value, "isBlock": False, "type": "simple", "storageClassType": "string"}
+            name: {
+                "value": value,
+                "isBlock": False,
+                "type": "simple",
+                "storageClassType": "boolean"
+                if name in _BOOL_ARGUMENTS
+                else "number"
+                if name in _NUMBER_ARGUMENTS
+                else "string",
+            }
             for name, value in self._attributes.items()
         }
+
+
+def check_provider_arguments(values: dict[str, Any]) -> None:
+    """Raise `ValueError` naming the argument and the fix for the first bad literal value. Tokens are
+    accepted unchecked (their value is known at deploy time); secrets must be tokens."""
+    for name in _SECRET_ARGUMENTS:
+        value = values.get(name)
+        if value is not None and not is_token(value):
+            raise ValueError(
+                f"{name}: a literal secret would be written into cdk.tf.json; pass a reference instead, "
+                f'e.g. TerraformVariable(stack, "{name}", type="string", sensitive=True) with '
+                f'.add_override("ephemeral", True), set through TF_VAR_{name} — or leave {name} unset '
+                "and let the provider read it from the environment"
+            )
+    for name in _URL_ARGUMENTS:
+        value = values.get(name)
+        if value is not None and not is_token(value):
+            check_endpoint_url(name, value)
+    for name in _BOOL_ARGUMENTS:
+        value = values.get(name)
+        if value is not None and not isinstance(value, bool) and not is_token(value):
+            raise ValueError(f"{name}: expected True or False, got {value!r}")
+    for name in _NUMBER_ARGUMENTS:
+        value = values.get(name)
+        if value is None or is_token(value):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
+    cloud = values.get("cloud")
+    if cloud is not None and not is_token(cloud) and (not isinstance(cloud, str) or cloud not in CLOUDS):
+        raise ValueError(f"cloud: {cloud!r} is not a cloud; allowed values: {', '.join(CLOUDS)}")
+    for name in (*_STRING_ARGUMENTS, "alias"):
+        value = values.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name}: expected a string, got {value!r}")
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"{name}: must not be empty or blank")

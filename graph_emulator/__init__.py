@@ -29,13 +29,14 @@ Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`grap
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
 from graph_emulator.faults import FaultPlan
-from graph_emulator.identity import Client
+from graph_emulator.identity_types import Client, FederatedCredential
 from graph_emulator.server import GraphEmulator, start_emulator
 
 __all__ = [
     "Client",
     "FaultPlan",
     "Faults",
+    "FederatedCredential",
     "GraphEmulator",
     "RecordedRequest",
     "Request",

@@ -3,7 +3,7 @@
 Request bodies are judged by `intune_model` (the project's single schema); this module adds only
 what Graph itself does around the fields: server-assigned ids and defaults, the normalised flags
 string, OData collection options (`$filter` with `eq`/`and` on `displayName`, `issuer`, `id`;
-`$top`; `$skiptoken` paging) and Graph's error shape.
+`$top`; `$count=true`; `$skiptoken` paging) and Graph's error shape.
 """
 
 from __future__ import annotations
@@ -299,6 +299,8 @@ class DerivedCredentials:
             "@odata.context": f"{ctx.base}/beta/$metadata#{COLLECTION}",
             "value": [{"@odata.type": ODATA_TYPE, **obj} for _, obj in page],
         }
+        if q.get("$count", "").strip().lower() == "true":  # Graph's total of matching objects
+            payload["@odata.count"] = len(self.store.list(ctx.tenant_id, equals=equals))
         if more and page:
             params = {k: v for k, v in q.items() if k in ("$filter", "$top")}
             params["$skiptoken"] = _encode_skiptoken(page[-1][0])

@@ -7,7 +7,9 @@ credentials flow with `authority=<emulator>` and instance discovery disabled:
   `authorization_endpoint` and `token_endpoint` (both required) and takes the tenant from the path of
   `token_endpoint`.
 * `POST /{tenant}/oauth2/v2.0/token`: `grant_type=client_credentials` with `client_secret` (form
-  field, or HTTP Basic). Errors use the platform's shape and real AADSTS codes.
+  field, or HTTP Basic), or a `client_assertion`: signed with a certificate registered on the app, or
+  a federated token matching one of the app's federated credentials (see `assertions`). Errors use
+  the platform's shape and real AADSTS codes.
 * `GET /{tenant}/discovery/v2.0/keys`: an empty JWKS (tokens here are opaque, not JWTs).
 
 Credentials live in `<data_dir>/credentials.json` (mode 0600): one primary client made on first start
@@ -25,6 +27,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,18 +35,16 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from graph_emulator._types import Request, Response
+from graph_emulator.assertions import (
+    ASSERTION_TYPE,
+    assertion_issuer,
+    check_certificate_assertion,
+    check_federated_assertion,
+)
+from graph_emulator.identity_types import AuthError, Client, FederatedCredential
 
 CREDENTIALS_NAME = "credentials.json"
 RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access"})
-
-
-@dataclass(frozen=True)
-class Client:
-    """An app registration: client id and secret in one tenant."""
-
-    tenant_id: str
-    client_id: str
-    client_secret: str
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def load_credentials(
         client_id=(client_id or stored.get("client_id") or _guid()).lower(),
         client_secret=client_secret or stored.get("client_secret") or secrets.token_urlsafe(32),
     )
-    extras = [Client(**c) for c in stored.get("clients", [])]
+    extras = [Client.from_json(c) for c in stored.get("clients", [])]
     if not stored:
         save_credentials(path, primary, extras)
     return primary, extras
@@ -105,19 +106,11 @@ def save_extra_clients(path: Path, extras: list[Client]) -> None:
     write_private(path, json.dumps(stored, indent=2) + "\n")
 
 
-class AuthError(Exception):
-    """A token request the identity platform would refuse."""
-
-    def __init__(self, status: int, error: str, code: int, description: str) -> None:
-        super().__init__(f"AADSTS{code}: {description}")
-        self.status = status
-        self.error = error
-        self.code = code
-        self.description = description
-
-
 class Identity:
     """Client registry, token issuing and token checking. Thread-safe."""
+
+    verifiers: dict[str, Callable[[str, str], dict[str, Any]]]
+    """Issuer URL -> verifier of its tokens for an audience (the emulator's own OIDC issuer)."""
 
     def __init__(
         self,
@@ -133,6 +126,7 @@ class Identity:
         self.token_lifetime = token_lifetime
         self._lock = threading.Lock()
         self._tokens: dict[str, TokenInfo] = {}
+        self.verifiers = {}
 
     # ------------------------------------------------------------------ registry
 
@@ -143,8 +137,18 @@ class Identity:
     def tenants(self) -> set[str]:
         return {c.tenant_id for c in self.clients()}
 
-    def add_client(self, tenant_id: str, client_id: str, client_secret: str) -> None:
-        client = Client(tenant_id.lower(), client_id.lower(), client_secret)
+    def add_client(
+        self,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str = "",
+        *,
+        certificates: Iterable[str] = (),
+        federated: Iterable[FederatedCredential] = (),
+    ) -> None:
+        client = Client(
+            tenant_id.lower(), client_id.lower(), client_secret, tuple(certificates), tuple(federated)
+        )
         with self._lock:
             self._extras = [
                 c for c in self._extras if (c.tenant_id, c.client_id) != (client.tenant_id, client.client_id)
@@ -179,6 +183,11 @@ class Identity:
             return None
         return info
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (for tests proving none leaks into files or logs)."""
+        with self._lock:
+            return list(self._tokens)
+
     def expire_all(self) -> None:
         """Forget every issued token (clients must fetch new ones)."""
         with self._lock:
@@ -193,7 +202,11 @@ class Identity:
         t = f"{base}/{tenant}"
         doc = {
             "token_endpoint": f"{t}/oauth2/v2.0/token",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "client_secret_basic",
+                "private_key_jwt",
+            ],
             "jwks_uri": f"{t}/discovery/v2.0/keys",
             "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["pairwise"],
@@ -221,12 +234,19 @@ class Identity:
             return _tenant_not_found(tenant.lower(), None)
         return Response.json(200, {"keys": []})
 
-    def token(self, request: Request, tenant: str, graph_endpoints: frozenset[str]) -> Response:
+    def token(
+        self,
+        request: Request,
+        tenant: str,
+        graph_endpoints: frozenset[str],
+        token_urls: frozenset[str] = frozenset(),
+    ) -> Response:
         """Answer a token request. `graph_endpoints` are the base URLs whose `/.default` scope is
-        accepted (the emulator under each of its host names)."""
+        accepted (the emulator under each of its host names); `token_urls` the URLs of this token
+        endpoint a certificate-signed assertion may be addressed to."""
         correlation = request.header("client-request-id")
         try:
-            info = self._grant(request, tenant.lower(), graph_endpoints)
+            info = self._grant(request, tenant.lower(), graph_endpoints, token_urls)
         except AuthError as exc:
             return _error_response(exc, correlation)
         token = self.issue(info.tenant_id, info.client_id)
@@ -238,7 +258,9 @@ class Identity:
         }
         return Response.json(200, payload, [("Cache-Control", "no-store, no-cache"), ("Pragma", "no-cache")])
 
-    def _grant(self, request: Request, tenant: str, graph_endpoints: frozenset[str]) -> TokenInfo:
+    def _grant(
+        self, request: Request, tenant: str, graph_endpoints: frozenset[str], token_urls: frozenset[str]
+    ) -> TokenInfo:
         if tenant not in self.tenants():
             raise _tenant_error(tenant)
         form = _form(request)
@@ -268,6 +290,22 @@ class Identity:
                 "administrator of the tenant or consented to by any user in the tenant. You may have "
                 "sent your authentication request to the wrong tenant.",
             )
+        assertion = form.get("client_assertion")
+        if assertion:
+            if form.get("client_assertion_type") != ASSERTION_TYPE:
+                raise AuthError(
+                    400,
+                    "invalid_request",
+                    900144,
+                    f"The request body must contain the following parameter: 'client_assertion_type' "
+                    f"with the value '{ASSERTION_TYPE}'.",
+                )
+            if assertion_issuer(assertion) == client_id:
+                check_certificate_assertion(assertion, client, token_urls)
+            else:
+                check_federated_assertion(assertion, client, self.verifiers)
+            _check_scope(form.get("scope"), tenant, graph_endpoints)
+            return TokenInfo(tenant, client_id, 0.0)
         secret = form.get("client_secret") or basic_secret
         if not secret:
             raise AuthError(
@@ -277,7 +315,9 @@ class Identity:
                 "The request body must contain the following parameter: 'client_assertion' or "
                 "'client_secret'.",
             )
-        if not hmac.compare_digest(secret.encode(), client.client_secret.encode()):
+        if not client.client_secret or not hmac.compare_digest(
+            secret.encode(), client.client_secret.encode()
+        ):
             raise AuthError(
                 401,
                 "invalid_client",

@@ -4,6 +4,8 @@ installing this package makes them available in any suite; nothing to import).
 * `graph_emulator`: a fresh `GraphEmulator` per test, with its data in the test's `tmp_path`.
 * `graph_emulator_session`: one emulator shared by the whole session (faster; call `.clear()` and
   `.requests.clear()` yourself where tests must not see each other's objects).
+* `intune_synth`: `constructs_lib.testing.assert_synth`, the one-line "synthesize and assert" check
+  for a stack (``intune_synth(stack, DerivedCredentialSettings, issuer="purebred")``).
 
 Example::
 
@@ -29,8 +31,9 @@ For code that reads its configuration from the environment (the provider, a subp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +60,12 @@ def graph_emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield emulator
     finally:
         emulator.stop()
+
+
+@pytest.fixture
+def intune_synth() -> Callable[..., dict[str, Any]]:
+    """`constructs_lib.testing.assert_synth`: synthesize a stack and assert a resource or data source
+    with these attributes is in it (imported here, when asked for, so suites without CDKTF stay fast)."""
+    from constructs_lib.testing import assert_synth
+
+    return assert_synth

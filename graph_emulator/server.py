@@ -36,8 +36,13 @@ import trustme
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
 from graph_emulator.graph import DerivedCredentials, GraphContext, graph_error, normalise
 from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
+from graph_emulator.identity_types import FederatedCredential
+from graph_emulator.oidc import PATH_PREFIX as OIDC_PREFIX
+from graph_emulator.oidc import OidcIssuer
 from graph_emulator.store import DB_NAME, ObjectStore
 from intune_model.address import (
+    ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    ENV_ACTIONS_ID_TOKEN_REQUEST_URL,
     ENV_AUTHORITY_HOST,
     ENV_CLIENT_ID,
     ENV_CLIENT_SECRET,
@@ -140,6 +145,8 @@ class GraphEmulator:
         server = _TLSServer((self.host, self._requested_port), _Handler, context, self)
         self._server = server
         self._port = int(server.server_address[1])
+        self.oidc = OidcIssuer(f"{self.authority_host}/{OIDC_PREFIX}")
+        self.identity.verifiers = {self.oidc.issuer_url: self.oidc.verify}
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="graph-emulator", daemon=True
         )
@@ -227,14 +234,66 @@ class GraphEmulator:
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
         }
 
-    def add_client(self, tenant_id: str, client_id: str, client_secret: str) -> None:
-        """Register another app (in this or another tenant); kept in `credentials.json`."""
-        self.identity.add_client(tenant_id, client_id, client_secret)
+    def add_client(
+        self,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str = "",
+        *,
+        certificates: list[str] | tuple[str, ...] = (),
+        federated: list[FederatedCredential] | tuple[FederatedCredential, ...] = (),
+    ) -> None:
+        """Register another app (in this or another tenant); kept in `credentials.json`.
+
+        `certificates` are public PEM certificates whose keys may sign client assertions;
+        `federated` are federated identity credentials (issuer, subject, audience) whose tokens are
+        accepted as client assertions (see `oidc_issuer_url` for the emulator's own issuer)."""
+        self.identity.add_client(
+            tenant_id, client_id, client_secret, certificates=certificates, federated=federated
+        )
+
+    # ------------------------------------------------------------------ workload identity federation
+
+    def _require_oidc(self) -> OidcIssuer:
+        if not hasattr(self, "oidc"):
+            raise RuntimeError("the emulator is not running; call start() first")
+        return self.oidc
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        """Issuer URL of the emulator's OIDC token issuer (a stand-in for GitHub Actions)."""
+        return self._require_oidc().issuer_url
+
+    def federated_credential(self, subject: str | None = None) -> FederatedCredential:
+        """A federated credential trusting the emulator's issuer for `subject` (default: the subject
+        its GitHub Actions style endpoint issues tokens for)."""
+        issuer = self._require_oidc()
+        return FederatedCredential(issuer.issuer_url, subject or issuer.subject)
+
+    def issue_federated_token(self, subject: str | None = None, **claims: Any) -> str:
+        """A signed ID token from the emulator's issuer (for `AZURE_FEDERATED_TOKEN_FILE`)."""
+        return self._require_oidc().issue(subject, **claims)
+
+    def github_actions_env(self) -> dict[str, str]:
+        """`ACTIONS_ID_TOKEN_REQUEST_URL` / `_TOKEN` as a GitHub Actions job with
+        `permissions: id-token: write` has them, served by the emulator."""
+        issuer = self._require_oidc()
+        return {
+            ENV_ACTIONS_ID_TOKEN_REQUEST_URL: f"{issuer.issuer_url}/token?api-version=2.0",
+            ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.request_token,
+        }
 
     def issue_token(self, tenant_id: str | None = None, client_id: str | None = None) -> str:
         """An access token without a token request (for tests that don't exercise auth)."""
         return self.identity.issue(
             (tenant_id or self.tenant_id).lower(), (client_id or self.client_id).lower()
+        )
+
+    def _token_urls(self, tenant: str) -> frozenset[str]:
+        return frozenset(
+            f"{base}/{t}/oauth2/v2.0/token"
+            for base in self._graph_endpoints()
+            for t in {tenant, tenant.lower()}
         )
 
     def _graph_endpoints(self) -> frozenset[str]:
@@ -283,12 +342,14 @@ class GraphEmulator:
         passed through `faults`), else a 404."""
         segments = [s for s in request.path.split("/") if s]
         lowered = [s.lower() for s in segments]
+        if segments and segments[0] == OIDC_PREFIX:
+            return self._require_oidc().route(request, segments[1:])
         if len(segments) >= 2 and segments[0].lower() not in GRAPH_VERSIONS:
             tenant, rest = segments[0], lowered[1:]
             if rest == ["v2.0", ".well-known", "openid-configuration"] and request.method == "GET":
                 return self.identity.discovery(tenant, self.authority_host, f"{self._url_host}:{self._port}")
             if rest == ["oauth2", "v2.0", "token"] and request.method == "POST":
-                return self.identity.token(request, tenant, self._graph_endpoints())
+                return self.identity.token(request, tenant, self._graph_endpoints(), self._token_urls(tenant))
             if rest == ["discovery", "v2.0", "keys"] and request.method == "GET":
                 return self.identity.keys(tenant)
         ctx = GraphContext(

@@ -22,8 +22,12 @@ class _Credential(Protocol):
 class CachedToken:
     """One token for all threads, refreshed once when it nears expiry (never a request per call)."""
 
-    def __init__(self, credential: _Credential, scope: str) -> None:
+    def __init__(
+        self, credential: _Credential, scope: str, *, tried: list[str] | None = None, hint: str = ""
+    ) -> None:
         self._credential = credential
+        self._tried = list(tried or [])
+        self._hint = hint
         self._scope = scope
         self._lock = threading.Lock()
         self._token: str | None = None
@@ -37,10 +41,19 @@ class CachedToken:
                 try:
                     got = self._credential.get_token(self._scope)
                 except Exception as exc:  # azure-identity raises several types; all mean "no token"
-                    raise AuthenticationFailed(_first_line_with_aadsts(str(exc))) from None
+                    raise AuthenticationFailed(self._describe(exc)) from None
                 self._token = str(getattr(got, "token"))  # noqa: B009 - AccessToken is a NamedTuple
                 self._expires_on = float(getattr(got, "expires_on"))  # noqa: B009
             return self._token
+
+    def _describe(self, exc: Exception) -> str:
+        message = _first_line_with_aadsts(str(exc))
+        if len(self._tried) > 1:
+            hint = f"\n{self._hint}" if self._hint else ""
+            return f"no credential worked; tried, in order: {', '.join(self._tried)}.{hint}\n{message}"
+        if self._tried:
+            return f"{self._tried[0]}: {message}"
+        return message
 
     def invalidate(self) -> None:
         with self._lock:
@@ -53,28 +66,3 @@ def _first_line_with_aadsts(text: str) -> str:
     aadsts = [ln for ln in lines if "AADSTS" in ln]
     head = aadsts[0] if aadsts else (lines[0] if lines else "authentication failed")
     return head if head == text.strip() else f"{head}\n{text.strip()}"
-
-
-def client_secret_source(
-    *,
-    tenant_id: str,
-    client_id: str,
-    client_secret: str,
-    authority_host: str,
-    graph_endpoint: str,
-    public_authority: bool,
-    ca_bundle: str | None,
-) -> CachedToken:
-    """A token source using azure-identity's ClientSecretCredential for `<graph>/.default`.
-
-    With a non-public authority (an emulator, a sovereign proxy) instance discovery is off, so no
-    call goes to the public cloud."""
-    from azure.identity import ClientSecretCredential  # deferred: keeps provider start fast
-
-    kwargs: dict[str, object] = {"authority": authority_host}
-    if not public_authority:
-        kwargs["disable_instance_discovery"] = True
-    if ca_bundle:
-        kwargs["connection_verify"] = ca_bundle
-    credential = ClientSecretCredential(tenant_id, client_id, client_secret, **kwargs)
-    return CachedToken(credential, f"{graph_endpoint}/.default")

@@ -4,6 +4,7 @@ Run by `cdktf synth|deploy` through `cdktf.json` (``.venv/bin/python -m stacks``
 `INTUNE_STACKS_CONFIG`, default `stacks/settings.json`.
 """
 
+from stacks.backends import BackendError, BackendSettings, parse_backend
 from stacks.config import (
     AppConfig,
     ConfigError,
@@ -18,6 +19,8 @@ from stacks.tenant_stack import PROJECT_ROOT, TenantStack, build_app, state_file
 __all__ = [
     "PROJECT_ROOT",
     "AppConfig",
+    "BackendError",
+    "BackendSettings",
     "ConfigError",
     "ProviderSettings",
     "SettingsEntry",
@@ -25,6 +28,7 @@ __all__ = [
     "TenantStack",
     "build_app",
     "load_config",
+    "parse_backend",
     "parse_config",
     "state_file",
 ]

@@ -3,25 +3,38 @@
 Format (JSON)::
 
     {
+      "backend": {"type": "local"},            # optional; see stacks.backends ({stack} substituted)
       "stacks": [
         {
           "name": "intune-example",            # cdktf stack name: letters, digits, - and _
           "provider": {                        # optional; every key optional, none secret
             "tenant_id": "contoso.onmicrosoft.com",
             "client_id": "00000000-0000-0000-0000-000000000000",
+            "cloud": "public",                 # or usgovernment, usgovernmentdod, china
+            "use_oidc": true,                  # also use_cli, use_msi, client_certificate_path, ...
+            "client_secret_variable": "dev_client_secret",  # secret from TF_VAR_dev_client_secret
             "graph_endpoint": "https://graph.microsoft.com",
             "authority_host": "https://login.microsoftonline.com"
           },
+          "backend": {...},                    # optional; replaces the top-level one
           "settings": [
-            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...}
+            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...},
+            {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...}
           ]
         }
       ]
     }
 
+Secrets never go in this file. A stack whose tenant needs its own client secret names a Terraform
+variable in `client_secret_variable`: the stack declares it sensitive and ephemeral (so it stays out
+of cdk.tf.json, the plan file and the state) and the pipeline sets `TF_VAR_<name>` from its secret
+store. Without it the provider reads `AZURE_CLIENT_SECRET` (or another method) from the environment.
+
 Each settings entry is a `key` (its construct id, Terraform resource name and output prefix)
 plus the resource's fields under their Terraform names, validated by `intune_model`, the same
-schema the construct and the provider use.
+schema the construct and the provider use. An optional `import_id` (the Graph id of an object
+that already exists, as `intune-provider export` writes it) makes the stack adopt that object with a
+Terraform `import` block instead of creating a new one; once deployed it is a no-op.
 """
 
 from __future__ import annotations
@@ -32,12 +45,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.provider import check_endpoint_url
+from constructs_lib.provider import check_provider_arguments
 from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
+from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-PROVIDER_KEYS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
-_STACK_KEYS = ("name", "provider", "settings")
+VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # also a valid environment variable name
+STRING_PROVIDER_KEYS = (
+    "tenant_id",
+    "client_id",
+    "client_certificate_path",
+    "federated_token_file",
+    "cloud",
+    "graph_endpoint",
+    "authority_host",
+    "client_secret_variable",
+)
+BOOL_PROVIDER_KEYS = ("use_oidc", "use_cli", "use_msi")
+PROVIDER_KEYS = (*STRING_PROVIDER_KEYS, *BOOL_PROVIDER_KEYS)
+_STACK_KEYS = ("name", "provider", "backend", "settings")
+_TOP_KEYS = ("backend", "stacks")
 
 
 class ConfigError(ValueError):
@@ -55,6 +82,7 @@ class SettingsEntry:
 
     key: str
     settings: DerivedCredentialSettingsModel
+    import_id: str | None = None
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.key):
@@ -69,15 +97,23 @@ class SettingsEntry:
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    """Optional, non-secret provider arguments for one stack (credentials come from the environment)."""
+    """Optional, non-secret provider arguments for one stack (secrets come from the environment or
+    from the Terraform variable named by `client_secret_variable`)."""
 
     tenant_id: str | None = None
     client_id: str | None = None
+    client_certificate_path: str | None = None
+    federated_token_file: str | None = None
+    cloud: str | None = None
     graph_endpoint: str | None = None
     authority_host: str | None = None
+    client_secret_variable: str | None = None
+    use_oidc: bool | None = None
+    use_cli: bool | None = None
+    use_msi: bool | None = None
 
-    def kwargs(self) -> dict[str, str]:
-        """Keyword arguments for `IntuneProvider` / `TenantStack` (unset ones left out)."""
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `TenantStack` (unset ones left out)."""
         values = {name: getattr(self, name) for name in PROVIDER_KEYS}
         return {k: v for k, v in values.items() if v is not None}
 
@@ -89,6 +125,7 @@ class StackConfig:
     name: str
     settings: tuple[SettingsEntry, ...]
     provider: ProviderSettings = field(default_factory=ProviderSettings)
+    backend: BackendSettings = field(default_factory=BackendSettings)
 
 
 @dataclass(frozen=True)
@@ -121,9 +158,15 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
 
     if not isinstance(raw, dict) or not isinstance(raw.get("stacks"), list):
         raise fail('expected an object with a "stacks" list')
-    unknown = sorted(set(raw) - {"stacks"})
+    unknown = sorted(set(raw) - set(_TOP_KEYS))
     if unknown:
-        raise fail(f"unknown top-level keys {unknown}; allowed: stacks")
+        raise fail(f"unknown top-level keys {unknown}; allowed: {', '.join(_TOP_KEYS)}")
+    default_backend = BackendSettings()
+    if raw.get("backend") is not None:
+        try:
+            default_backend = parse_backend(raw["backend"])
+        except BackendError as exc:
+            raise fail(f"backend: {exc}") from None
     stacks: list[StackConfig] = []
     seen_stacks: set[str] = set()
     for s_index, s_raw in enumerate(raw["stacks"]):
@@ -143,6 +186,12 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
         if extra:
             raise fail(f"{label}: unknown keys {extra}; allowed: {', '.join(_STACK_KEYS)}")
         provider = _provider(s_raw.get("provider"), prefix=f"{where}: {label}: provider: ")
+        backend = default_backend
+        if s_raw.get("backend") is not None:
+            try:
+                backend = parse_backend(s_raw["backend"])
+            except BackendError as exc:
+                raise fail(f"{label}: backend: {exc}") from None
         entries_raw = s_raw.get("settings", [])
         if not isinstance(entries_raw, list):
             raise fail(f"{label}: settings must be a list of entries")
@@ -161,14 +210,17 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
             if key in seen_keys:
                 raise fail(f"{e_label}: duplicate key {key!r} in stack {name!r}")
             seen_keys.add(key)
-            values = {k: v for k, v in e_raw.items() if k != "key"}
+            values = {k: v for k, v in e_raw.items() if k not in ("key", "import_id")}
+            import_id = e_raw.get("import_id")
+            if import_id is not None and (not isinstance(import_id, str) or not import_id.strip()):
+                raise fail(f"{e_label}: import_id must be the Graph id of an existing object (a string)")
             try:
                 model = validate_settings(values, subject=f"settings entry {key!r}")
             except SettingsInvalid as exc:
                 problems = "\n".join(f"  - {f}: {m}" for f, m in exc.problems)
                 raise fail(f"{e_label}: invalid settings:\n{problems}") from exc
-            entries.append(SettingsEntry(key, model))
-        stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider))
+            entries.append(SettingsEntry(key, model, import_id))
+        stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider, backend=backend))
     return AppConfig(stacks=tuple(stacks), source=source)
 
 
@@ -184,15 +236,24 @@ def _provider(raw: Any, *, prefix: str) -> ProviderSettings:
     if extra:
         raise fail(
             f"unknown keys {extra}; allowed: {', '.join(PROVIDER_KEYS)} (secrets never go in this file: "
-            "set AZURE_CLIENT_SECRET or use a certificate or federated credential)"
+            "name a Terraform variable in client_secret_variable, set AZURE_CLIENT_SECRET, or use a "
+            "certificate or federated credential)"
         )
     for key, value in raw.items():
-        if value is not None and (not isinstance(value, str) or not value.strip()):
+        if value is None:
+            continue
+        if key in BOOL_PROVIDER_KEYS and not isinstance(value, bool):
+            raise fail(f"{key}: expected true or false, got {value!r}")
+        if key in STRING_PROVIDER_KEYS and (not isinstance(value, str) or not value.strip()):
             raise fail(f"{key}: expected a non-empty string, got {value!r}")
-    for key in ("graph_endpoint", "authority_host"):
-        if raw.get(key) is not None:
-            try:
-                check_endpoint_url(key, raw[key])
-            except ValueError as exc:
-                raise fail(str(exc)) from None
+    variable = raw.get("client_secret_variable")
+    if variable is not None and not VARIABLE_PATTERN.match(variable):
+        raise fail(
+            f"client_secret_variable: {variable!r} is not a usable variable name; use letters, digits "
+            "and _ (it is set as TF_VAR_<name>)"
+        )
+    try:
+        check_provider_arguments({k: v for k, v in raw.items() if k != "client_secret_variable"})
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     return ProviderSettings(**raw)

@@ -1,8 +1,14 @@
-"""`make deploy`: choose the target, deploy every stack with the real cdktf CLI, print the ids.
+"""`make deploy`: choose the target, deploy the stacks with the real cdktf CLI, print the ids.
 
-The target is Microsoft Graph when AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are all
-set, otherwise the local Graph emulator (started in the background, data kept in `.emulator/`, so
-a second deploy finds everything in place and changes nothing).
+    python -m stacks.deploy [STACK...]        # make deploy [STACKS="tenant-dev"]
+
+The target is Microsoft Graph when AZURE_TENANT_ID and AZURE_CLIENT_ID are set together with a
+credential (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE), or when
+a method is chosen explicitly (INTUNE_USE_OIDC, INTUNE_USE_CLI, INTUNE_USE_MSI); otherwise the local
+Graph emulator (started in the background, data kept in `.emulator/`, so a second deploy finds
+everything in place and changes nothing). Stacks configured with their own tenants and
+`client_secret_variable` take their secrets from `TF_VAR_<name>`. No prompt; no colour when CI or
+NO_COLOR is set; the exit code is cdktf's.
 """
 
 from __future__ import annotations
@@ -14,39 +20,49 @@ import sys
 from pathlib import Path
 
 from graph_emulator.cli import ENV_FILE, read_env_file
-from intune_model.address import (
-    DEFAULT_GRAPH_ENDPOINT,
-    ENV_CLIENT_ID,
-    ENV_CLIENT_SECRET,
-    ENV_GRAPH_ENDPOINT,
-    ENV_TENANT_ID,
-)
+from intune_model import address as a
 
 ROOT = Path(__file__).resolve().parent.parent
-CREDENTIALS = (ENV_TENANT_ID, ENV_CLIENT_ID, ENV_CLIENT_SECRET)
+IDS = (a.ENV_TENANT_ID, a.ENV_CLIENT_ID)
+SECRETS = (a.ENV_CLIENT_SECRET, a.ENV_CLIENT_CERTIFICATE_PATH, a.ENV_FEDERATED_TOKEN_FILE)
+CHOICES = (a.ENV_USE_OIDC, a.ENV_USE_CLI, a.ENV_USE_MSI)
+CREDENTIALS = (*IDS, *SECRETS)
 OUTPUTS = ROOT / "outputs.json"
+
+
+def real_target(env: dict[str, str]) -> bool:
+    """True when the environment configures a real tenant; SystemExit when it does so only halfway."""
+    if any(env.get(n, "").strip().lower() in ("1", "true", "yes", "on") for n in CHOICES):
+        return True
+    ids = [n for n in IDS if env.get(n)]
+    secrets = [n for n in SECRETS if env.get(n)]
+    if len(ids) == len(IDS) and secrets:
+        return True
+    if ids or secrets:
+        missing = [n for n in IDS if n not in ids] or [f"one of {', '.join(SECRETS)}"]
+        raise SystemExit(
+            f"make deploy: {', '.join(ids + secrets)} set but {', '.join(missing)} missing. Set "
+            f"{' and '.join(IDS)} with a credential to target Microsoft Graph, or none to use the local "
+            "emulator."
+        )
+    return False
 
 
 def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
     """(description of the target, variables to add) — starting the emulator when needed."""
-    present = [name for name in CREDENTIALS if env.get(name)]
-    if len(present) == len(CREDENTIALS):
-        return f"Microsoft Graph at {env.get(ENV_GRAPH_ENDPOINT) or DEFAULT_GRAPH_ENDPOINT}", {}
-    if present:
-        missing = ", ".join(n for n in CREDENTIALS if n not in present)
-        raise SystemExit(
-            f"make deploy: {', '.join(present)} set but {missing} missing. Set all of "
-            f"{', '.join(CREDENTIALS)} to target Microsoft Graph, or none to use the local emulator."
-        )
+    if real_target(env):
+        graph = env.get(a.ENV_GRAPH_ENDPOINT) or f"the {env.get(a.ENV_CLOUD) or 'public'} cloud"
+        return f"Microsoft Graph ({graph})", {}
     data_dir = ROOT / ".emulator"
     emulator = str(Path(sys.executable).with_name("graph-emulator"))
     # The export lines it prints hold the emulator's secret: keep them off the console, read env.sh.
     subprocess.run([emulator, "start", "--data-dir", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
     extra = read_env_file(data_dir / ENV_FILE)
-    return f"the LOCAL GRAPH EMULATOR at {extra[ENV_GRAPH_ENDPOINT]} (not Microsoft Graph)", extra
+    return f"the LOCAL GRAPH EMULATOR at {extra[a.ENV_GRAPH_ENDPOINT]} (not Microsoft Graph)", extra
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    stacks = list(sys.argv[1:] if argv is None else argv) or ["*"]
     env = dict(os.environ)
     target, extra = target_environment(env)
     env.update(extra)
@@ -56,13 +72,15 @@ def main() -> int:
     cmd = [
         str(cdktf),
         "deploy",
-        "*",
+        *stacks,
         "--auto-approve",
         "--skip-provider-lock",
         "--outputs-file",
         str(OUTPUTS),
     ]
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    if env.get("CI") or env.get("NO_COLOR"):
+        cmd.append("--no-color")
+    result = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
         print(f"cdktf deploy failed (exit {result.returncode}); target was {target}", file=sys.stderr)
         return result.returncode
@@ -75,8 +93,8 @@ def main() -> int:
     if extra:
         print(
             "The emulator keeps running in the background (make emulator-stop stops it); its data is in "
-            ".emulator/.\nSet AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET to deploy to a real "
-            "tenant."
+            ".emulator/.\nSet AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential (README, Authentication) to "
+            "deploy to a real tenant."
         )
     return 0
 

@@ -2,45 +2,45 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import cdktf
 from constructs import Construct
 
 from constructs_lib import DerivedCredentialSettings, IntuneProvider
+from stacks.backends import BackendSettings, add_backend, state_file
 from stacks.config import NAME_PATTERN, AppConfig, SettingsEntry
+
+__all__ = ["PROJECT_ROOT", "TenantStack", "build_app", "state_file"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """This checkout's root (where its `cdktf.json` is)."""
 
 
-def state_file(name: str, state_dir: Path | None = None) -> Path:
-    """Absolute path of stack `name`'s state file: ``<state_dir>/terraform.<name>.tfstate``.
-
-    The default directory is the one the app runs in: the cdktf CLI runs it where `cdktf.json` is,
-    so each project (a checkout, a pipeline workspace, a test's temporary project) keeps its own."""
-    return (state_dir or Path.cwd()).resolve() / f"terraform.{name}.tfstate"
-
-
 class TenantStack(cdktf.TerraformStack):
     """One stack per tenant: an `IntuneProvider`, one `DerivedCredentialSettings` per entry and a
-    `<key>_id` output per entry, with a local backend whose state file lives outside `cdktf.out`.
+    `<key>_id` output per entry, with the configured backend (local by default).
 
-    The state file is ``<state_dir>/terraform.<name>.tfstate`` (default: the directory the app runs
+    Local state is ``<state_dir>/terraform.<name>.tfstate`` (default: the directory the app runs
     in, which for the cdktf CLI is the one holding `cdktf.json`). The backend path is written
     relative to the stack's working directory
     (``<outdir>/stacks/<name>``), so it is the same on every `cdktf synth` and survives moving the
-    checkout; `cdktf synth` never deletes it because it is not inside `cdktf.out`.
+    checkout; `cdktf synth` never deletes it because it is not inside `cdktf.out`. Remote backends
+    (`azurerm`, `s3`, HCP Terraform `cloud`) come from `backend`; see `stacks.backends`.
 
     Args:
         scope: The `cdktf.App`.
         name: Stack name, e.g. ``"intune-example"`` (letters, digits, - and _).
         settings: The entries, e.g. from `load_config(...).stacks[0].settings`.
-        tenant_id, client_id, graph_endpoint, authority_host: Optional `IntuneProvider`
-            arguments; unset ones come from the environment.
-        state_dir: Directory for the state file. Default: the current directory.
+        client_secret_variable: Name of a required Terraform variable (sensitive, ephemeral)
+            the stack declares for its client secret, e.g. ``"dev_client_secret"``, set by the
+            pipeline as ``TF_VAR_dev_client_secret``. Unset: the provider reads the environment.
+        backend: Where state lives. Default: local.
+        state_dir: Directory for a local state file. Default: the current directory.
+        **provider: Other `IntuneProvider` arguments (``tenant_id``, ``client_id``, ``cloud``,
+            ``use_oidc``, ``graph_endpoint``, ...); unset ones come from the environment.
 
     Example::
 
@@ -57,11 +57,10 @@ class TenantStack(cdktf.TerraformStack):
         name: str,
         *,
         settings: Sequence[SettingsEntry],
-        tenant_id: str | None = None,
-        client_id: str | None = None,
-        graph_endpoint: str | None = None,
-        authority_host: str | None = None,
+        client_secret_variable: str | None = None,
+        backend: BackendSettings | None = None,
         state_dir: Path | None = None,
+        **provider: Any,
     ) -> None:
         if not NAME_PATTERN.match(name):
             raise ValueError(
@@ -72,20 +71,24 @@ class TenantStack(cdktf.TerraformStack):
         if duplicates:
             raise ValueError(f"stack {name!r}: duplicate settings keys {duplicates}")
         super().__init__(scope, name)
-        self.state_path = state_file(name, state_dir)
-        workdir = Path(os.path.abspath(cdktf.App.of(self).outdir)) / "stacks" / name
-        cdktf.LocalBackend(self, path=os.path.relpath(self.state_path, workdir))
-        self.intune_provider = IntuneProvider(
-            self,
-            "intune",
-            tenant_id=tenant_id,
-            client_id=client_id,
-            graph_endpoint=graph_endpoint,
-            authority_host=authority_host,
-        )
+        self.state_path = add_backend(self, name, backend or BackendSettings(), state_dir)
+        if client_secret_variable:
+            secret = cdktf.TerraformVariable(
+                self,
+                client_secret_variable,
+                type="string",
+                sensitive=True,
+                nullable=False,
+                description=f"Client secret for stack {name!r}; set TF_VAR_{client_secret_variable}",
+            )
+            secret.add_override("ephemeral", True)  # kept out of plan files and state
+            provider["client_secret"] = secret.string_value
+        self.intune_provider = IntuneProvider(self, "intune", **provider)
         self.derived_credentials: dict[str, DerivedCredentialSettings] = {}
         for entry in settings:
             resource = DerivedCredentialSettings(self, entry.key, **entry.construct_kwargs())
+            if entry.import_id:
+                resource.import_from(entry.import_id)  # adopt the existing object, never a duplicate
             self.derived_credentials[entry.key] = resource
             cdktf.TerraformOutput(
                 self,
@@ -98,6 +101,13 @@ class TenantStack(cdktf.TerraformStack):
 def build_app(app: cdktf.App, config: AppConfig, *, state_dir: Path | None = None) -> list[TenantStack]:
     """Add one `TenantStack` per configured stack to `app`."""
     return [
-        TenantStack(app, stack.name, settings=stack.settings, state_dir=state_dir, **stack.provider.kwargs())
+        TenantStack(
+            app,
+            stack.name,
+            settings=stack.settings,
+            backend=stack.backend,
+            state_dir=state_dir,
+            **stack.provider.kwargs(),
+        )
         for stack in config.stacks
     ]

@@ -1,16 +1,40 @@
-"""`intune-provider`: set-up commands for people and pipelines (not the plugin itself)."""
+"""`intune-provider`: set-up commands, and a look at a tenant for people who are not in a stack.
+
+    intune-provider install --dir DIR        filesystem mirror + Terraform CLI config (no network)
+    intune-provider list [--issuer X]        the tenant's derived credential settings
+    intune-provider show ID | --display-name NAME
+    intune-provider export -o settings.json  adopt them: a stack configuration file with import ids
+    intune-provider docs [--check]           regenerate (or check) docs/ from the provider schema
+    intune-provider version
+
+The tenant commands read the same environment as the provider (AZURE_TENANT_ID, AZURE_CLIENT_ID,
+AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, INTUNE_GRAPH_ENDPOINT); the options override it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION
 
+CONNECTION_OPTIONS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="intune-provider", description=__doc__)
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection (default: the provider's environment variables)")
+    for name in CONNECTION_OPTIONS:
+        group.add_argument("--" + name.replace("_", "-"), dest=name, metavar=name.upper())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intune-provider", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     install = sub.add_parser(
         "install",
@@ -18,17 +42,156 @@ def main(argv: list[str] | None = None) -> int:
     )
     install.add_argument("--dir", required=True, type=Path, help="where to write the mirror and terraform.rc")
     sub.add_parser("version", help="print the provider source and version")
-    args = parser.parse_args(argv)
 
+    listing = sub.add_parser("list", help="list the tenant's derived credential settings")
+    listing.add_argument("--issuer", help="only this issuer's settings")
+    listing.add_argument(
+        "--json", action="store_true", help="JSON lines (Terraform names) instead of a table"
+    )
+    _connection_options(listing)
+
+    show = sub.add_parser("show", help="print one object's settings as JSON (Terraform names)")
+    show.add_argument("id", nargs="?", help="Graph id")
+    show.add_argument("--display-name", help="exact display name instead of an id")
+    _connection_options(show)
+
+    export = sub.add_parser(
+        "export",
+        help="write the tenant's settings as a stack configuration file that adopts them (import ids)",
+    )
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--stack-name", default="intune-export", help="name of the stack (default: %(default)s)"
+    )
+    export.add_argument("--issuer", help="only this issuer's settings")
+    export.add_argument("--quiet", action="store_true", help="no progress bar")
+    _connection_options(export)
+
+    docs = sub.add_parser("docs", help="generate docs/ (Terraform Registry layout) from the provider schema")
+    docs.add_argument("--dir", type=Path, default=Path("docs"), help="docs directory (default: %(default)s)")
+    docs.add_argument(
+        "--check", action="store_true", help="fail if the files differ from what would be written"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "version":
         print(f"{PROVIDER_SOURCE} {PROVIDER_VERSION}")
         return 0
-    from terraform_provider_intune.mirror import install as do_install
+    if args.command == "install":
+        from terraform_provider_intune.mirror import install as do_install
 
-    rc = do_install(args.dir)
-    print(f"Installed {PROVIDER_SOURCE} {PROVIDER_VERSION} into {rc.parent / 'mirror'}", file=sys.stderr)
-    print(f"Use it with: export TF_CLI_CONFIG_FILE={rc}", file=sys.stderr)
-    print(rc)
+        rc = do_install(args.dir)
+        print(f"Installed {PROVIDER_SOURCE} {PROVIDER_VERSION} into {rc.parent / 'mirror'}", file=sys.stderr)
+        print(f"Use it with: export TF_CLI_CONFIG_FILE={rc}", file=sys.stderr)
+        print(rc)
+        return 0
+    if args.command == "docs":
+        from terraform_provider_intune.docs import write_docs
+
+        stale = write_docs(args.dir, check=args.check)
+        for path in stale:
+            print(f"{'out of date' if args.check else 'wrote'}: {path}", file=sys.stderr)
+        if args.check and stale:
+            print("run `intune-provider docs` to regenerate", file=sys.stderr)
+            return 1
+        return 0
+    commands: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+        "list": _list,
+        "show": _show,
+        "export": _export,
+    }
+    return _with_client(args, commands[args.command])
+
+
+def _with_client(args: argparse.Namespace, command: Callable[[argparse.Namespace, Any], int]) -> int:
+    """Build the Graph client from options and environment; print any failure as one clear message."""
+    from intune_graph import AuthenticationFailed, GraphError, open_client
+    from terraform_provider_intune.config import ConfigProblems, resolve
+    from terraform_provider_intune.handler import HandlerError
+
+    try:
+        options = {name: getattr(args, name) for name in CONNECTION_OPTIONS}
+        client = open_client(resolve({k: v for k, v in options.items() if v is not None}))
+        return command(args, client)
+    except ConfigProblems as exc:
+        for argument, message in exc.problems:
+            print(f"error: {argument}: {message}", file=sys.stderr)
+        return 2
+    except HandlerError as exc:
+        print(f"error: {exc.summary}" + (f"\n{exc.detail}" if exc.detail else ""), file=sys.stderr)
+        return 1
+    except GraphError as exc:
+        print(f"error: {exc.summary()}\n{exc.detail()}", file=sys.stderr)
+        return 1
+    except AuthenticationFailed as exc:
+        print(f"error: could not get a token for Microsoft Graph: {exc}", file=sys.stderr)
+        return 1
+
+
+def _list(args: argparse.Namespace, client: Any) -> int:
+    from terraform_provider_intune.data_sources import iter_all
+
+    rows = list(iter_all(client, issuer=args.issuer))
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, sort_keys=True))
+        return 0
+    table = [("ID", "ISSUER", "DISPLAY NAME")]
+    table += [(str(r["id"]), str(r["issuer"]), str(r["display_name"])) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(2)]
+    for line in table:
+        print(f"{line[0]:<{widths[0]}}  {line[1]:<{widths[1]}}  {line[2]}")
+    print(f"{len(rows)} derived credential settings", file=sys.stderr)
+    return 0
+
+
+def _show(args: argparse.Namespace, client: Any) -> int:
+    from terraform_provider_intune.data_sources import find_one
+
+    if (args.id is None) == (args.display_name is None):
+        print("error: give an id or --display-name (one of them)", file=sys.stderr)
+        return 2
+    print(json.dumps(find_one(client, item_id=args.id, display_name=args.display_name), indent=2))
+    return 0
+
+
+def _export(args: argparse.Namespace, client: Any) -> int:
+    from terraform_provider_intune.export import KEY_PATTERN, export_config, iter_pages
+    from terraform_provider_intune.progress import Progress
+
+    if not KEY_PATTERN.match(args.stack_name):
+        print(
+            f"error: --stack-name {args.stack_name!r}: start with a letter, then letters, digits, - or _",
+            file=sys.stderr,
+        )
+        return 2
+
+    progress = Progress("reading derived credential settings", stream=sys.stderr)
+
+    def set_total(total: int) -> None:
+        progress.total = total
+
+    objects: list[dict[str, Any]] = []
+    for page in iter_pages(client, issuer=args.issuer, on_total=set_total):
+        objects.extend(page)
+        if not args.quiet:
+            progress.advance(len(page))
+    provider = {n: getattr(args, n) for n in CONNECTION_OPTIONS if getattr(args, n) is not None}
+    config, skipped = export_config(objects, stack_name=args.stack_name, provider=provider)
+    for warning in skipped:
+        print(f"warning: left out, the schema refuses it: {warning}", file=sys.stderr)
+    text = json.dumps(config, indent=2) + "\n"
+    count = len(config["stacks"][0]["settings"])
+    if args.output is None:
+        sys.stdout.write(text)
+        where = "standard output"
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        where = str(args.output)
+    progress.done(f"exported {count} derived credential settings to {where} (stack {args.stack_name!r})")
     return 0
 
 

@@ -247,11 +247,18 @@ class DerivedCredentialHandler:
                 f"request-id: {missing.request_id or '-'}; "
                 f"client-request-id: {missing.client_request_id or '-'}",
             ) from None
-        state = from_graph(found)
-        for spec in FIELDS:
-            if not spec.required and is_server_default(spec.name, state.get(spec.name)):
-                state[spec.name] = None
-        return state
+        return adopted_state(found)
+
+
+def adopted_state(found: Mapping[str, Any]) -> Props:
+    """State of an adopted object (Graph JSON in): every field Graph holds, except those at Graph's
+    defaults, which are treated as unset. Import and `intune-provider export` share it, so an
+    exported configuration plans clean after import."""
+    state = from_graph(found)
+    for spec in FIELDS:
+        if not spec.required and is_server_default(spec.name, state.get(spec.name)):
+            state[spec.name] = None
+    return state
 
 
 def _fields(props: Mapping[str, Any]) -> Props:

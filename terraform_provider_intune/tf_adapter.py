@@ -7,6 +7,7 @@ escaped would reach the user as an opaque "Plugin error".
 
 from __future__ import annotations
 
+import json
 import threading
 import traceback
 from collections.abc import Callable
@@ -17,10 +18,12 @@ from tf import types as tft
 from tf.iface import (
     Config,
     CreateContext,
+    DataSource,
     DeleteContext,
     ImportContext,
     Provider,
     ReadContext,
+    ReadDataContext,
     Resource,
     State,
     UpdateContext,
@@ -28,11 +31,12 @@ from tf.iface import (
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
-from intune_model import FIELDS, RESOURCE_NAME, SettingsInvalid, check_fields
+from intune_model import FIELDS, FIELDS_BY_NAME, RESOURCE_NAME, SettingsInvalid, check_fields
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
+from terraform_provider_intune import data_sources as lookups
 from terraform_provider_intune.config import (
     ARGUMENT_DESCRIPTIONS,
-    NUMBER_ARGUMENTS,
+    ARGUMENTS,
     ConfigProblems,
     check_arguments,
     resolve,
@@ -46,6 +50,9 @@ _TF_TYPES: dict[str, Callable[[], Any]] = {
     "number": tft.Number,
     "set_of_string": lambda: tft.Set(tft.String()),
 }
+
+
+_ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
 
 
 class IntuneProvider(Provider):
@@ -67,12 +74,14 @@ class IntuneProvider(Provider):
         return tfs.Schema(
             version=0,
             attributes=[
-                tfs.Attribute(name, tft.String(), description=desc, optional=True)
-                for name, desc in ARGUMENT_DESCRIPTIONS.items()
-            ]
-            + [
-                tfs.Attribute(name, tft.Number(), description=desc, optional=True)
-                for name, (desc, _) in NUMBER_ARGUMENTS.items()
+                tfs.Attribute(
+                    arg.name,
+                    _ARGUMENT_TYPES[arg.kind](),
+                    description=ARGUMENT_DESCRIPTIONS[arg.name],
+                    optional=True,
+                    sensitive=arg.sensitive,
+                )
+                for arg in ARGUMENTS
             ],
         )
 
@@ -84,7 +93,7 @@ class IntuneProvider(Provider):
         self._config = _known(config)
 
     def get_data_sources(self) -> list[Any]:
-        return []
+        return [DerivedCredentialDataSource, DerivedCredentialsDataSource]
 
     def get_resources(self) -> list[Any]:
         return [DerivedCredentialResource]
@@ -239,6 +248,7 @@ def _clean(state: State) -> dict[str, Any]:
 def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None) -> T | None:
     """Run a handler call; turn every failure into a diagnostic the user can act on."""
     from intune_graph import AuthenticationFailed, Cancelled, GraphError
+    from intune_graph.credentials import CredentialConfigError
 
     try:
         return call()
@@ -253,6 +263,8 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
     except ConfigProblems as exc:
         for argument, message in exc.problems:
             diags.add_error(f"Provider configuration: {argument}", message)
+    except CredentialConfigError as exc:
+        diags.add_error(f"Provider configuration: {exc.argument}", exc.message)
     except AuthenticationFailed as exc:
         diags.add_error("Could not get a token for Microsoft Graph", str(exc))
     except Cancelled as exc:
@@ -263,3 +275,219 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
             f"{exc}\n\n{traceback.format_exc(limit=5)}",
         )
     return on_error
+
+
+# ----------------------------------------------------------------------------- data sources
+
+
+class _Object(tft.TfType):
+    """A cty object type (`tf` has none): a Python dict with exactly these attributes."""
+
+    def __init__(self, attributes: dict[str, Any]):
+        self.attributes = attributes
+
+    def encode(self, value: Any) -> Any:
+        if value is None or value is Unknown:
+            return value
+        return {name: kind.encode(value.get(name)) for name, kind in self.attributes.items()}
+
+    def decode(self, value: Any) -> Any:
+        if value is None or value is Unknown:
+            return value
+        return {name: kind.decode(value.get(name)) for name, kind in self.attributes.items()}
+
+    def tf_type(self) -> bytes:
+        inner = ",".join(f"{json.dumps(n)}:{k.tf_type().decode()}" for n, k in self.attributes.items())
+        return f'["object",{{{inner}}}]'.encode()
+
+
+def _field_description(name: str) -> str:
+    spec = FIELDS_BY_NAME[name]
+    description = spec.description
+    if spec.allowed:
+        description += " Allowed values: " + ", ".join(f"`{v}`" for v in spec.allowed) + "."
+    return description
+
+
+def one_data_source_schema() -> tfs.Schema:
+    """`intune_derived_credential`: look-up by `id` or `display_name`, every field computed."""
+    attributes = [
+        tfs.Attribute(
+            "id",
+            tft.String(),
+            description="Graph id of the object to read. Set this or `display_name`.",
+            optional=True,
+            computed=True,
+        ),
+        tfs.Attribute(
+            "display_name",
+            tft.String(),
+            description="Exact display name of the object to read (case-sensitive); it must match one "
+            "object only. Set this or `id`.",
+            optional=True,
+            computed=True,
+        ),
+    ]
+    for spec in FIELDS:
+        if spec.name != "display_name":
+            attributes.append(
+                tfs.Attribute(
+                    spec.name,
+                    _TF_TYPES[spec.kind](),
+                    description=_field_description(spec.name) + " As Graph holds it.",
+                    computed=True,
+                )
+            )
+    return tfs.Schema(
+        version=0,
+        attributes=attributes,
+        description="Reads one existing Intune derived credential settings object, by id or by exact "
+        "display name.",
+    )
+
+
+def _object_type() -> _Object:
+    return _Object({"id": tft.String(), **{spec.name: _TF_TYPES[spec.kind]() for spec in FIELDS}})
+
+
+def all_data_source_schema() -> tfs.Schema:
+    """`intune_derived_credentials`: every object, optionally only one issuer's."""
+    return tfs.Schema(
+        version=0,
+        attributes=[
+            tfs.Attribute(
+                "issuer",
+                tft.String(),
+                description="Only objects of this issuer. " + _field_description("issuer").split(". ")[-1],
+                optional=True,
+            ),
+            tfs.Attribute(
+                "id",
+                tft.String(),
+                description="`all`, or `issuer=<issuer>` when filtered.",
+                computed=True,
+            ),
+            tfs.Attribute(
+                "ids",
+                tft.List(tft.String()),
+                description="Graph ids of the objects found, in the order of `derived_credentials`.",
+                computed=True,
+            ),
+            tfs.Attribute(
+                lookups.ALL_LIST_ATTRIBUTE,
+                tft.List(_object_type()),
+                description="The objects found, sorted by display name then id; each has `id`, "
+                + ", ".join(f"`{spec.name}`" for spec in FIELDS)
+                + " as Graph holds them.",
+                computed=True,
+            ),
+        ],
+        description="Lists the Intune derived credential settings of the tenant, optionally only one "
+        "issuer's.",
+    )
+
+
+def _config_value(config: Config, name: str) -> Any:
+    value = config.get(name)
+    return None if value is Unknown else value
+
+
+class DerivedCredentialDataSource(DataSource):
+    """Data source `intune_derived_credential`."""
+
+    def __init__(self, provider: IntuneProvider):
+        self.provider = provider
+
+    @classmethod
+    def get_name(cls) -> str:
+        return lookups.ONE_NAME
+
+    @classmethod
+    def get_schema(cls) -> tfs.Schema:
+        return one_data_source_schema()
+
+    def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        super().validate(diags, type_name, config)
+        # An unknown value (from a variable or another resource) counts as given.
+        given = {k: (True if config.get(k) is Unknown else config.get(k)) for k in ("id", "display_name")}
+        for attribute, message in lookups.check_lookup_config(given):
+            diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
+
+    def read(self, ctx: ReadDataContext, config: Config) -> State | None:
+        return _guard(
+            ctx.diagnostics,
+            lambda: _clean(
+                lookups.find_one(
+                    self.provider.client(),
+                    item_id=_config_value(config, "id"),
+                    display_name=_config_value(config, "display_name"),
+                )
+            ),
+        )
+
+
+class DerivedCredentialsDataSource(DataSource):
+    """Data source `intune_derived_credentials`."""
+
+    def __init__(self, provider: IntuneProvider):
+        self.provider = provider
+
+    @classmethod
+    def get_name(cls) -> str:
+        return lookups.ALL_NAME
+
+    @classmethod
+    def get_schema(cls) -> tfs.Schema:
+        return all_data_source_schema()
+
+    def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        super().validate(diags, type_name, config)
+        issuer = config.get("issuer")
+        if isinstance(issuer, str) and issuer not in lookups.ISSUER_VALUES:
+            diags.add_error(
+                "Invalid value for issuer",
+                f"{issuer!r} is not an issuer; allowed values: {', '.join(lookups.ISSUER_VALUES)}",
+                path=["issuer"],
+            )
+
+    def read(self, ctx: ReadDataContext, config: Config) -> State | None:
+        def call() -> State:
+            found = lookups.find_all(self.provider.client(), issuer=_config_value(config, "issuer"))
+            found[lookups.ALL_LIST_ATTRIBUTE] = [_clean(p) for p in found[lookups.ALL_LIST_ATTRIBUTE]]
+            return found
+
+        return _guard(ctx.diagnostics, call)
+
+
+# ----------------------------------------------------------------------------- schema as data
+
+
+def _attribute_document(attribute: tfs.Attribute) -> dict[str, Any]:
+    doc: dict[str, Any] = {"type": json.loads(attribute.type.tf_type()), "description": attribute.description}
+    for flag in ("required", "optional", "computed", "sensitive"):
+        if getattr(attribute, flag):
+            doc[flag] = True
+    return doc
+
+
+def _schema_document(schema: tfs.Schema) -> dict[str, Any]:
+    block: dict[str, Any] = {"attributes": {a.name: _attribute_document(a) for a in schema.attributes}}
+    if schema.description:
+        block["description"] = schema.description
+    return {"version": schema.version or 0, "block": block}
+
+
+def schema_document() -> dict[str, Any]:
+    """The provider's live schema as plain data, in the shape of `terraform providers schema -json`
+    (one provider's entry): what the docs are generated from and checked against."""
+    provider = IntuneProvider()
+    prefix = provider.get_model_prefix()
+    return {
+        "provider": _schema_document(provider.get_provider_schema(Diagnostics())),
+        "resource_schemas": {
+            prefix + r.get_name(): _schema_document(r.get_schema()) for r in provider.get_resources()
+        },
+        "data_source_schemas": {
+            prefix + d.get_name(): _schema_document(d.get_schema()) for d in provider.get_data_sources()
+        },
+    }

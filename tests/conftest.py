@@ -7,3 +7,7 @@ import os
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_DEPRECATED", "quiet")
+# cdktf otherwise points Terraform at the shared ~/.terraform.d/plugin-cache, where another
+# checkout's provider package (whose launcher names that checkout's Python) can replace ours
+# between two commands: a lock-file mismatch, or Terraform running someone else's code.
+os.environ.setdefault("CDKTF_DISABLE_PLUGIN_CACHE_ENV", "1")

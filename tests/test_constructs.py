@@ -9,6 +9,7 @@ os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 
 import inspect
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,21 +65,44 @@ def test_public_api() -> None:
     assert DerivedCredentialSettings.tf_resource_type == RESOURCE_TYPE == "intune_derived_credential"
 
 
-def test_no_secret_like_provider_arguments() -> None:
-    params = set(inspect.signature(IntuneProvider.__init__).parameters)
-    assert params == {
-        "self",
-        "scope",
-        "id",
-        "tenant_id",
-        "client_id",
-        "graph_endpoint",
-        "authority_host",
-        "alias",
-    }
-    assert not any(
-        word in p for p in params for word in ("secret", "password", "token", "certificate", "key")
-    )
+def test_provider_arguments_match_the_provider_schema() -> None:
+    from terraform_provider_intune.config import ARGUMENTS
+
+    params = set(inspect.signature(IntuneProvider.__init__).parameters) - {"self", "scope", "id", "alias"}
+    assert params == {a.name for a in ARGUMENTS}
+
+
+@pytest.mark.parametrize("argument", ["client_secret", "client_certificate_password"])
+def test_literal_secret_is_refused(argument: str) -> None:
+    stack = new_stack()
+    with pytest.raises(ValueError, match=f"{argument}: a literal secret would be written into cdk.tf.json"):
+        IntuneProvider(stack, "intune", **{argument: "hunter2"})
+    assert children(stack) == []
+
+
+def test_secret_reference_is_synthesized_as_a_reference() -> None:
+    stack = new_stack()
+    secret = cdktf.TerraformVariable(stack, "dev_client_secret", type="string", sensitive=True)
+    secret.add_override("ephemeral", True)
+    IntuneProvider(stack, "intune", client_secret=secret.string_value, use_oidc=False, cloud="china")
+    body = synth(stack)
+    assert body["provider"]["intune"] == [
+        {"client_secret": "${var.dev_client_secret}", "use_oidc": False, "cloud": "china"}
+    ]
+    assert body["variable"]["dev_client_secret"] == {"type": "string", "sensitive": True, "ephemeral": True}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"cloud": "azurestack"}, "cloud: 'azurestack' is not a cloud; allowed values: public, usgovernment"),
+        ({"use_oidc": "yes"}, "use_oidc: expected True or False"),
+        ({"client_certificate_path": ""}, "client_certificate_path: must not be empty"),
+    ],
+)
+def test_bad_auth_arguments(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        IntuneProvider(new_stack(), "intune", **kwargs)
 
 
 def test_docstrings_with_examples() -> None:

@@ -44,13 +44,14 @@ def test_defaults_and_environment_endpoints() -> None:
     assert resolve({}, ENV).graph_endpoint == "https://graph.microsoft.com"
 
 
-def test_missing_credentials_name_each_argument_and_variable() -> None:
+def test_missing_ids_name_each_argument_and_variable() -> None:
     with pytest.raises(ConfigProblems) as info:
-        resolve({}, {})
+        resolve({}, {"AZURE_CLIENT_SECRET": "s"})
     problems = dict(info.value.problems)
-    assert set(problems) == {"tenant_id", "client_id", "client_secret"}
-    assert "AZURE_TENANT_ID" in problems["tenant_id"]
-    assert "AZURE_CLIENT_SECRET" in problems["client_secret"]
+    assert set(problems) == {"tenant_id"}
+    assert "AZURE_TENANT_ID" in problems["tenant_id"] and "client secret" in problems["tenant_id"]
+    with pytest.raises(ConfigProblems, match=r"client_id.*AZURE_CLIENT_ID"):
+        resolve({}, {"AZURE_TENANT_ID": "t", "AZURE_CLIENT_CERTIFICATE_PATH": "/x.pem"})
 
 
 def test_plain_http_endpoint_is_refused_before_any_token_is_requested() -> None:

@@ -1,0 +1,93 @@
+"""Existing settings of a tenant as a stack configuration file (the format of `stacks/settings.json`),
+so objects clicked together in the portal can be adopted by a stack without being created twice.
+
+Each entry carries the object's Graph id as `import_id`: the stack writes a Terraform `import` block
+for it, so the first deploy imports instead of creating, and the fields are those import keeps
+(`handler.adopted_state`), so the plan after import is clean. Free of Terraform and CDKTF.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from intune_graph import GraphClient
+from intune_model import COLLECTION_PATH, FIELDS, SettingsInvalid, validate_settings
+from terraform_provider_intune.data_sources import ISSUER_VALUES, odata_string
+from terraform_provider_intune.handler import HandlerError, adopted_state
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")  # the stacks' key rule
+MAX_KEY_LENGTH = 60
+
+
+def iter_pages(
+    client: GraphClient, *, issuer: str | None = None, on_total: Callable[[int], None] | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """The collection page by page (Graph JSON). Asks Graph for `@odata.count` so a progress bar
+    can show the total; `on_total` is called with it when the server gives one."""
+    if issuer is not None and issuer not in ISSUER_VALUES:
+        raise HandlerError(f"{issuer!r} is not an issuer", f"allowed values: {', '.join(ISSUER_VALUES)}")
+    params = {"$count": "true"}
+    if issuer is not None:
+        params["$filter"] = f"issuer eq {odata_string(issuer)}"
+    resp = client.request("GET", COLLECTION_PATH, params=params, expect=(200,))
+    first = True
+    while True:
+        page = resp.json()
+        if first and on_total is not None and isinstance(page.get("@odata.count"), int):
+            on_total(page["@odata.count"])
+        first = False
+        yield list(page.get("value", []))
+        next_link = page.get("@odata.nextLink")
+        if not next_link:
+            return
+        resp = client.request("GET", str(next_link), expect=(200,))
+
+
+def settings_key(display_name: str, taken: set[str]) -> str:
+    """A stack key from a display name: lower case, `_` for anything else, unique among `taken`
+    (which it joins), e.g. ``"Purebred (EU)"`` -> ``purebred_eu``, then ``purebred_eu_2``."""
+    ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:MAX_KEY_LENGTH].rstrip("_")
+    if not base or not base[0].isalpha():
+        base = f"settings_{base}".rstrip("_")
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    taken.add(key)
+    assert KEY_PATTERN.match(key)
+    return key
+
+
+def export_entries(objects: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Stack settings entries for Graph objects, and a warning for each object left out because
+    the schema refuses what Graph holds (the stack could not deploy it)."""
+    taken: set[str] = set()
+    entries: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for obj in objects:
+        state = adopted_state(obj)
+        fields = {spec.name: state[spec.name] for spec in FIELDS if state[spec.name] is not None}
+        try:
+            validate_settings(fields, subject=f"object {state['id']}")
+        except SettingsInvalid as exc:
+            skipped.append(str(exc))
+            continue
+        key = settings_key(str(state["display_name"]), taken)
+        entries.append({"key": key, "import_id": state["id"], **fields})
+    return entries, skipped
+
+
+def export_config(
+    objects: Sequence[Mapping[str, Any]], *, stack_name: str, provider: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """A whole configuration file with one stack; returns it and the warnings of `export_entries`."""
+    entries, skipped = export_entries(objects)
+    stack: dict[str, Any] = {"name": stack_name}
+    if provider:
+        stack["provider"] = dict(provider)
+    stack["settings"] = entries
+    return {"stacks": [stack]}, skipped

@@ -1,0 +1,54 @@
+"""A progress bar on stderr for long listings, with no dependency: a bar when the total is known, a
+running count when it is not. On a terminal it redraws one line; elsewhere (CI logs) it writes a
+line at most every `log_every` items, so logs stay short."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+
+class Progress:
+    """Example::
+
+    progress = Progress("reading", total=250)
+    for page in pages:
+        progress.advance(len(page))
+    progress.done("read 250 settings")
+    """
+
+    def __init__(
+        self, label: str, *, total: int | None = None, stream: TextIO | None = None, width: int = 30
+    ):
+        self.label = label
+        self.total = total
+        self.count = 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.log_every = 500
+        self._last_logged = 0
+
+    def render(self) -> str:
+        """The current line, e.g. ``reading [###############---------------]  25/50``."""
+        if self.total:
+            filled = min(self.width, self.width * self.count // self.total)
+            bar = "#" * filled + "-" * (self.width - filled)
+            digits = len(str(self.total))
+            return f"{self.label} [{bar}] {self.count:>{digits}}/{self.total}"
+        return f"{self.label} {self.count}"
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + self.render())
+            self.stream.flush()
+        elif self.count - self._last_logged >= self.log_every:
+            self._last_logged = self.count
+            self.stream.write(self.render() + "\n")
+
+    def done(self, message: str) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(message + "\n")
+        self.stream.flush()

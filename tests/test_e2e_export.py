@@ -1,0 +1,121 @@
+"""`intune-provider list|show|export` against the emulator, and the done-when of adoption: an export
+of a tenant with 50 settings, deployed as a stack, imports every object (nothing created, nothing
+changed) and then plans clean against the same tenant."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cdktf
+import pytest
+
+from graph_emulator import GraphEmulator, start_emulator
+from intune_model import COLLECTION_PATH, Issuer, to_graph
+from stacks import build_app, load_config
+from terraform_provider_intune.config import resolve
+from tests.terraform_support import Workdir, install_provider
+
+pytestmark = pytest.mark.e2e
+
+CLI = str(Path(sys.executable).with_name("intune-provider"))
+ISSUERS = [m.value for m in Issuer]
+
+
+@pytest.fixture(scope="module")
+def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphEmulator]:
+    with start_emulator(tmp_path_factory.mktemp("emulator"), page_size=20) as emulator:
+        yield emulator
+
+
+def portal_settings(n: int) -> list[dict[str, Any]]:
+    """What admins click together: every issuer, some fields set, some names shared."""
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        s: dict[str, Any] = {"display_name": f"Derived credentials {i // 2}", "issuer": ISSUERS[i % 4]}
+        if i % 3 == 0:
+            s["help_url"] = f"https://example.com/help/{i}"
+        if i % 5 == 0:
+            s["notification_types"] = ["email", "companyPortal"]
+        elif i % 5 == 1:
+            s["notification_types"] = ["none"]
+        if i % 7 == 0:
+            s["renewal_threshold_percentage"] = i % 101
+        out.append(s)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tenant(emu: GraphEmulator) -> list[str]:
+    env = {**os.environ, **emu.env()}
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        from intune_graph import open_client
+
+        client = open_client(resolve({}))
+        ids = [client.create(COLLECTION_PATH, to_graph(s))["id"] for s in portal_settings(50)]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return ids
+
+
+def run_cli(emu: GraphEmulator, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CLI, *args], env={**os.environ, **emu.env()}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_list_and_show(emu: GraphEmulator, tenant: list[str]) -> None:
+    listed = run_cli(emu, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == 51 and "50 derived credential settings" in listed.stderr
+    purebred = run_cli(emu, "list", "--issuer", "purebred", "--json")
+    rows = [json.loads(line) for line in purebred.stdout.splitlines()]
+    assert len(rows) == 12 and {r["issuer"] for r in rows} == {"purebred"}
+    shown = run_cli(emu, "show", tenant[0])
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == tenant[0]
+    twin = run_cli(emu, "show", "--display-name", "Derived credentials 0")
+    assert twin.returncode == 1 and "2 derived credential settings are named" in twin.stderr
+    missing = run_cli(emu, "show", "nope")
+    assert missing.returncode == 1 and "No derived credential settings with id 'nope'" in missing.stderr
+    unconfigured = subprocess.run(
+        [CLI, "list"], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60
+    )
+    assert unconfigured.returncode == 2 and "AZURE_TENANT_ID" in unconfigured.stderr
+
+
+def test_export_of_50_settings_deploys_by_import_and_plans_clean(
+    tmp_path: Path, emu: GraphEmulator, tenant: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out = tmp_path / "settings.json"
+    proc = run_cli(emu, "export", "-o", str(out), "--stack-name", "adopted")
+    assert proc.returncode == 0, proc.stderr
+    assert "exported 50 derived credential settings" in proc.stderr
+    assert "reading derived credential settings" not in proc.stdout, "progress goes to stderr"
+
+    config = load_config(out)  # the stacks' own loader accepts it
+    (stack,) = config.stacks
+    assert stack.name == "adopted" and len(stack.settings) == 50
+    assert sorted(e.import_id or "" for e in stack.settings) == sorted(tenant)
+    assert len({e.key for e in stack.settings}) == 50
+
+    app = cdktf.App(outdir=str(tmp_path / "cdktf.out"))
+    build_app(app, config, state_dir=tmp_path)
+    app.synth()
+    rc = install_provider(tmp_path_factory.mktemp("provider"))
+    tf = Workdir(tmp_path / "cdktf.out" / "stacks" / "adopted", rc, emu.env())
+    tf.init()
+    _, plan = tf.plan_exit_code()
+    assert "Plan: 50 to import, 0 to add, 0 to change, 0 to destroy." in plan, plan[-2000:]
+    emu.requests.clear()
+    tf.apply()
+    assert {r.method for r in emu.requests} == {"GET"}, "adoption creates and changes nothing"
+    assert sorted(o["id"] for o in emu.objects()) == sorted(tenant)
+    assert tf.plan_exit_code()[0] == 0, "after adoption the stack plans clean against the tenant"
