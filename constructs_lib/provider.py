@@ -29,6 +29,7 @@ _STRING_ARGUMENTS = (
 )
 _SECRET_ARGUMENTS = ("client_secret", "client_certificate_password")
 _BOOL_ARGUMENTS = ("use_oidc", "use_cli", "use_msi")
+_NUMBER_ARGUMENTS = ("timeout_seconds", "write_limit", "write_window_seconds")
 _ARGUMENTS = (
     "tenant_id",
     "client_id",
@@ -42,6 +43,7 @@ _ARGUMENTS = (
     "cloud",
     "graph_endpoint",
     "authority_host",
+    *_NUMBER_ARGUMENTS,
 )
 _URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 
@@ -128,12 +130,19 @@ class IntuneProvider(cdktf.TerraformProvider):
         authority_host: Microsoft Entra login host, e.g. ``"https://login.microsoftonline.us"``.
             Same URL rules as `graph_endpoint`. Default: `AZURE_AUTHORITY_HOST`, else
             ``https://login.microsoftonline.com``.
+        timeout_seconds: How long one operation may keep retrying throttled or failed Graph calls,
+            e.g. ``1800`` for a very large apply. Default 600.
+        write_limit: Writes (POST, PATCH, DELETE) per `write_window_seconds` shared by all of the
+            provider's parallel operations, e.g. ``50`` to leave half of Graph's budget to other
+            tools. Lowered automatically while Graph answers 429. Default 100.
+        write_window_seconds: The window of `write_limit`. Default 20.
         alias: Provider alias for a second configuration (another tenant or cloud), e.g.
             ``"gov"``; pass the provider as ``provider=`` to the resources that should use it.
 
     Raises:
         ValueError: if `graph_endpoint` or `authority_host` is a literal string that is not an
-            acceptable URL, `cloud` names no cloud, a `use_*` flag is not a bool, or a secret
+            acceptable URL, `cloud` names no cloud, a `use_*` flag is not a bool, a number is not
+            positive, or a secret
             argument is a literal; the message names the argument and the fix.
 
     Example::
@@ -165,6 +174,9 @@ class IntuneProvider(cdktf.TerraformProvider):
         cloud: str | None = None,
         graph_endpoint: str | None = None,
         authority_host: str | None = None,
+        timeout_seconds: float | None = None,
+        write_limit: float | None = None,
+        write_window_seconds: float | None = None,
         alias: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
@@ -180,6 +192,9 @@ class IntuneProvider(cdktf.TerraformProvider):
             "cloud": cloud,
             "graph_endpoint": graph_endpoint,
             "authority_host": authority_host,
+            "timeout_seconds": timeout_seconds,
+            "write_limit": write_limit,
+            "write_window_seconds": write_window_seconds,
         }
         check_provider_arguments({**values, "alias": alias})  # everything before joining the tree
         self._values = values
@@ -253,7 +268,11 @@ class IntuneProvider(cdktf.TerraformProvider):
                 "value": value,
                 "isBlock": False,
                 "type": "simple",
-                "storageClassType": "boolean" if name in _BOOL_ARGUMENTS else "string",
+                "storageClassType": "boolean"
+                if name in _BOOL_ARGUMENTS
+                else "number"
+                if name in _NUMBER_ARGUMENTS
+                else "string",
             }
             for name, value in self._attributes.items()
         }
@@ -279,6 +298,12 @@ def check_provider_arguments(values: dict[str, Any]) -> None:
         value = values.get(name)
         if value is not None and not isinstance(value, bool) and not is_token(value):
             raise ValueError(f"{name}: expected True or False, got {value!r}")
+    for name in _NUMBER_ARGUMENTS:
+        value = values.get(name)
+        if value is None or is_token(value):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
     cloud = values.get("cloud")
     if cloud is not None and not is_token(cloud) and (not isinstance(cloud, str) or cloud not in CLOUDS):
         raise ValueError(f"cloud: {cloud!r} is not a cloud; allowed values: {', '.join(CLOUDS)}")

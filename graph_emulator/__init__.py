@@ -17,15 +17,24 @@ A token comes from azure-identity unmodified::
                            connection_verify=str(emu.ca_file)
                            ).get_token(f"{emu.graph_endpoint}/.default")
 
+Fault injection (throttling, 503/504, latency, read-after-write lag, dropped connections) is
+switchable at start and at run time: see `graph_emulator.faults`::
+
+    with start_emulator(faults=FaultPlan(write_rate=5, write_burst=10, error_rate=0.1, seed=1)) as emu:
+        emu.faults.update(read_lag_s=2, drop_after_post_every=7)
+        emu.patch_status = 200
+
 Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`graph_emulator.pytest_plugin`).
 """
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
+from graph_emulator.faults import FaultPlan
 from graph_emulator.identity_types import Client, FederatedCredential
 from graph_emulator.server import GraphEmulator, start_emulator
 
 __all__ = [
     "Client",
+    "FaultPlan",
     "Faults",
     "FederatedCredential",
     "GraphEmulator",

@@ -7,6 +7,11 @@
 
 `serve` and `start` print `export VAR='value'` lines (tenant, client id and secret, authority,
 Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --data-dir .emulator)"`.
+Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
+`--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
+`--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
+`--fault-seed N`, and `--patch-status 200|204`.
+
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
 are new at each start unless `--port` is given.
@@ -30,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
+from graph_emulator.faults import FaultPlan
 from graph_emulator.identity import write_private
 from graph_emulator.server import GraphEmulator
 from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
@@ -107,7 +113,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    emulator = GraphEmulator(data_dir, port=args.port, verbose=args.verbose)
+    emulator = GraphEmulator(
+        data_dir,
+        port=args.port,
+        verbose=args.verbose,
+        faults=fault_plan(args),
+        patch_status=args.patch_status,
+    )
     emulator.start()
     try:
         lines = export_lines(emulator.env())
@@ -136,7 +148,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     (data_dir / ENV_FILE).unlink(missing_ok=True)
     command = [sys.executable, "-m", "graph_emulator", "serve", "--data-dir", str(data_dir)]
     # The secret goes to env.sh (0600) only, never to the log.
-    command += ["--port", str(args.port), "--no-print-env"]
+    command += ["--port", str(args.port), "--no-print-env", *fault_flags(args)]
     log_fd = os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(log_fd, "ab") as log:
         proc = subprocess.Popen(
@@ -203,6 +215,45 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# (flag, FaultPlan field, type, help)
+_FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+    ("--throttle-every", "throttle_every", int, "answer every Nth write with 429"),
+    ("--write-rate", "write_rate", float, "token bucket: writes per second per tenant (0 = off)"),
+    ("--write-burst", "write_burst", float, "token bucket size (default 10)"),
+    ("--retry-after", "retry_after_s", float, "Retry-After seconds of --throttle-every 429s"),
+    ("--error-rate", "error_rate", float, "fraction of Graph calls that fail (see --error-status)"),
+    ("--latency", "latency_s", float, "seconds added to every Graph call"),
+    ("--read-lag", "read_lag_s", float, "seconds a new object 404s and is missing from lists"),
+    ("--drop-after-post-every", "drop_after_post_every", int, "store every Nth POST, then drop it"),
+    ("--fault-seed", "seed", int, "seed for --error-rate draws"),
+)
+
+
+def fault_plan(args: argparse.Namespace) -> FaultPlan:
+    values = {name: getattr(args, name) for _, name, _, _ in _FAULT_FLAGS if getattr(args, name) is not None}
+    statuses = tuple(int(s) for s in str(args.error_status).split(",") if s.strip())
+    return FaultPlan(**values, error_statuses=statuses, retry_after_as_date=args.retry_after_date)
+
+
+def fault_flags(args: argparse.Namespace) -> list[str]:
+    """The fault flags of `args` again, for the background `serve` that `start` launches."""
+    flags: list[str] = []
+    for flag, name, _, _ in _FAULT_FLAGS:
+        if getattr(args, name) is not None:
+            flags += [flag, str(getattr(args, name))]
+    flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
+    return flags + (["--retry-after-date"] if args.retry_after_date else [])
+
+
+def _add_fault_flags(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("fault injection (all off by default)")
+    for flag, name, kind, help_text in _FAULT_FLAGS:
+        group.add_argument(flag, dest=name, type=kind, default=None, help=help_text)
+    group.add_argument("--error-status", default="503", help="statuses for --error-rate, e.g. 503,504")
+    group.add_argument("--retry-after-date", action="store_true", help="send Retry-After as an HTTP date")
+    group.add_argument("--patch-status", type=int, choices=(200, 204), default=204, help="PATCH answer")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graph-emulator", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -216,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", required=True, help="directory for credentials, data, CA and logs")
         if name in ("serve", "start"):
             p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+            _add_fault_flags(p)
         if name == "serve":
             p.add_argument("--verbose", action="store_true", help="log each request to stderr")
             p.add_argument("--no-print-env", action="store_true", help="write DIR/env.sh but print nothing")

@@ -68,7 +68,9 @@ class GraphEmulator:
         page_size: most objects per list page before `@odata.nextLink`.
         tenant_id, client_id, client_secret: override the stored primary credentials for this run.
         token_lifetime: seconds an access token is valid (`expires_in`).
-        faults: the fault-injection hook, consulted for every Graph request.
+        faults: the fault-injection hook, consulted for every Graph request: a
+            `graph_emulator.FaultPlan` (throttling, 503/504, latency, read lag, dropped connections;
+            change it at run time with `emu.faults.update(...)`), or your own `Faults` subclass.
         verbose: log each request to stderr.
     """
 
@@ -110,6 +112,20 @@ class GraphEmulator:
         self._store: ObjectStore | None = None
         self._graph: DerivedCredentials | None = None
         self._port = 0
+
+    @property
+    def patch_status(self) -> int:
+        """What PATCH answers: 204 (no body) or 200 (the object). May be changed while running."""
+        return self._patch_status
+
+    @patch_status.setter
+    def patch_status(self, value: int) -> None:
+        if value not in (200, 204):
+            raise ValueError("patch_status must be 200 or 204")
+        self._patch_status = value
+        if getattr(self, "_graph", None) is not None:
+            assert self._graph is not None
+            self._graph.patch_status = value
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -1,8 +1,22 @@
-"""A small synchronous Graph client: one pooled httpx connection set per process, retries with
-`Retry-After`, a fresh `client-request-id` per request, and Graph errors as `GraphError`."""
+"""A small synchronous Graph client: one pooled httpx connection set per process, retries until a
+deadline with `Retry-After`, paced writes, a fresh `client-request-id` per request, and Graph errors
+as `GraphError`.
+
+What is retried (until the operation's deadline, never a fixed number of tries):
+
+* 429 on any call, after `Retry-After` (seconds or an HTTP date), else exponential backoff with
+  jitter; on a write it also slows the shared `WritePacer`.
+* 503 on any call: Graph refuses before doing the work.
+* 500, 502, 504 and connection errors on idempotent calls (GET, PATCH, DELETE).
+* A POST that may have reached Graph (the response was lost: read timeout, reset after the body was
+  sent, 500/502/504) is never sent again here: it raises `AmbiguousCreate`, and the caller looks for
+  the object it may have created. A connection that failed before anything was sent is retried.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import email.utils
 import random
 import threading
@@ -17,21 +31,42 @@ import httpx
 
 from intune_graph.auth import TokenSource
 from intune_graph.errors import GraphError
+from intune_graph.pacing import WritePacer
 
-RETRYABLE_ALWAYS = frozenset({429})  # refused before any work: safe even for POST
+RETRYABLE_ALWAYS = frozenset({429, 503})  # refused before any work: safe even for POST
 RETRYABLE_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE", "PUT"})
+# Failures that prove the request never left: retrying even a POST cannot duplicate anything.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+_operation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "intune_graph_operation_deadline", default=None
+)
 
 
 class Cancelled(Exception):
     """Terraform asked the provider to stop while a call was waiting to retry."""
 
 
+class AmbiguousCreate(Exception):
+    """A POST may have been stored by Graph but its answer was lost; re-sending could duplicate it."""
+
+    def __init__(self, cause: str, client_request_id: str):
+        super().__init__(cause)
+        self.cause = cause
+        self.client_request_id = client_request_id
+
+
+class NotFound(GraphError):
+    """A 404 for one object, with Graph's request ids (so a "no such id" message can carry them)."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How long one operation may keep trying. No fixed try count: a deadline, like Terraform's own."""
 
-    deadline_s: float = 300.0
+    deadline_s: float = 600.0
     base_delay_s: float = 0.5
     max_delay_s: float = 30.0
     read_after_write_s: float = 30.0  # how long a new id may 404 before we believe it is gone
@@ -39,34 +74,81 @@ class RetryPolicy:
 
 @dataclass
 class GraphClient:
-    """Calls Graph beta below `base_url` (e.g. https://graph.microsoft.com/beta). Thread-safe."""
+    """Calls Graph beta below `base_url` (e.g. https://graph.microsoft.com/beta). Thread-safe.
+
+    `pacer` (shared by every thread writing to the tenant) schedules POST, PATCH and DELETE; `stop`
+    cancels waits (Terraform's StopProvider); `operation()` bounds a whole handler operation."""
 
     base_url: str
     tokens: TokenSource
     http: httpx.Client
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     stop: threading.Event = field(default_factory=threading.Event)
+    pacer: WritePacer | None = None
+
+    # ------------------------------------------------------------------ deadlines
+
+    @contextlib.contextmanager
+    def operation(self, deadline_s: float | None = None) -> Iterator[float]:
+        """Every request inside the block (in this thread) shares one deadline: the operation's
+        `deadline_s` (default: the policy's), or an enclosing operation's if that ends sooner."""
+        ends = time.monotonic() + (self.retry.deadline_s if deadline_s is None else deadline_s)
+        outer = _operation_deadline.get()
+        token = _operation_deadline.set(ends if outer is None else min(outer, ends))
+        try:
+            yield ends
+        finally:
+            _operation_deadline.reset(token)
+
+    def deadline(self) -> float:
+        """When the current operation (or, outside one, a request starting now) must give up."""
+        outer = _operation_deadline.get()
+        return outer if outer is not None else time.monotonic() + self.retry.deadline_s
 
     # ------------------------------------------------------------------ collection operations
 
     def create(self, collection: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST. Raises `AmbiguousCreate` when Graph may have stored the object but the answer was
+        lost: the caller must look for it before posting again."""
         return self._json(self.request("POST", collection, json=body, expect=(200, 201)))
 
-    def get(self, collection: str, item_id: str) -> dict[str, Any] | None:
+    def fetch(self, collection: str, item_id: str) -> dict[str, Any]:
+        """GET one object; `NotFound` (with Graph's request ids) when it does not exist."""
         resp = self.request("GET", _item(collection, item_id), expect=(200,), missing_ok=True)
-        return None if resp.status_code == 404 else self._json(resp)
+        if resp.status_code == 404:
+            crid = resp.request.headers.get("client-request-id", "")
+            raise NotFound.from_response(404, _body(resp), resp.headers, "GET", str(resp.request.url), crid)
+        return self._json(resp)
+
+    def get(self, collection: str, item_id: str) -> dict[str, Any] | None:
+        try:
+            return self.fetch(collection, item_id)
+        except NotFound:
+            return None
 
     def get_after_write(
         self, collection: str, item_id: str, grace_s: float | None = None
     ) -> dict[str, Any] | None:
         """GET an id we just wrote: a 404 is replication lag until `grace_s` (default: the policy's
         `read_after_write_s`) has passed."""
+        try:
+            return self.fetch_after_write(collection, item_id, grace_s)
+        except NotFound:
+            return None
+
+    def fetch_after_write(
+        self, collection: str, item_id: str, grace_s: float | None = None
+    ) -> dict[str, Any]:
+        """Like `get_after_write`, but the final 404 is raised as `NotFound`."""
         give_up = time.monotonic() + (self.retry.read_after_write_s if grace_s is None else grace_s)
+        give_up = min(give_up, self.deadline())
         delay = self.retry.base_delay_s / 2
         while True:
-            found = self.get(collection, item_id)
-            if found is not None or time.monotonic() >= give_up:
-                return found
+            try:
+                return self.fetch(collection, item_id)
+            except NotFound:
+                if time.monotonic() >= give_up:
+                    raise
             self._sleep(min(delay, max(0.0, give_up - time.monotonic())))
             delay = min(delay * 2, 4.0)
 
@@ -106,15 +188,18 @@ class GraphClient:
         expect: tuple[int, ...],
         missing_ok: bool = False,
     ) -> httpx.Response:
-        """Send with retries until the policy's deadline; raise GraphError on a final failure."""
+        """Send with retries until the operation's deadline; raise GraphError on a final failure."""
         url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
         idempotent = method in IDEMPOTENT_METHODS
+        paced = self.pacer if method in WRITE_METHODS else None
         retryable = RETRYABLE_IDEMPOTENT if idempotent else RETRYABLE_ALWAYS
-        deadline = time.monotonic() + self.retry.deadline_s
+        deadline = self.deadline()
         attempt = 0
         refreshed_token = False
         while True:
             attempt += 1
+            if paced is not None:
+                paced.acquire(lambda seconds: self._sleep_before(seconds, deadline, method, url))
             crid = str(uuid.uuid4())
             headers = {
                 "Authorization": f"Bearer {self.tokens.token()}",
@@ -125,11 +210,16 @@ class GraphClient:
             try:
                 resp = self.http.request(method, url, json=json, params=params, headers=headers)
             except httpx.TransportError as exc:
-                if not idempotent or time.monotonic() >= deadline:
+                what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                if not idempotent and not isinstance(exc, NOT_SENT):
+                    raise AmbiguousCreate(
+                        f"the connection failed after the request was sent ({what})", crid
+                    ) from None
+                if time.monotonic() >= deadline:
                     raise GraphError(
                         status=0,
                         code="ConnectionError",
-                        message=f"{type(exc).__name__}: {exc}",
+                        message=f"{what} (retried until the {self.retry.deadline_s:.0f} s deadline)",
                         method=method,
                         url=url,
                         client_request_id=crid,
@@ -137,29 +227,56 @@ class GraphClient:
                 self._sleep(self._backoff(attempt, deadline))
                 continue
             if resp.status_code in expect or (missing_ok and resp.status_code == 404):
+                if paced is not None:
+                    paced.succeeded()
                 return resp
             if resp.status_code == 401 and not refreshed_token and hasattr(self.tokens, "invalidate"):
                 refreshed_token = True
                 self.tokens.invalidate()
                 continue
+            wait = retry_after_seconds(resp.headers.get("Retry-After"))
+            if paced is not None and resp.status_code == 429:
+                paced.throttled(wait)
+            if not idempotent and resp.status_code in (500, 502, 504):
+                raise AmbiguousCreate(f"Graph answered {resp.status_code} {resp.reason_phrase}", crid)
             if resp.status_code in retryable and time.monotonic() < deadline:
-                wait = retry_after_seconds(resp.headers.get("Retry-After"))
-                self._sleep(
-                    min(wait, deadline - time.monotonic())
-                    if wait is not None
-                    else self._backoff(attempt, deadline)
-                )
+                if paced is None or resp.status_code != 429:  # a paced write waits in the pacer
+                    self._sleep(
+                        min(wait, deadline - time.monotonic())
+                        if wait is not None
+                        else self._backoff(attempt, deadline)
+                    )
                 continue
             raise GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
 
     def _backoff(self, attempt: int, deadline: float) -> float:
-        """Exponential backoff with full jitter, never past the deadline."""
+        """Exponential backoff with jitter (half to all of the cap), never past the deadline."""
         cap = min(self.retry.max_delay_s, self.retry.base_delay_s * (2 ** min(attempt - 1, 10)))
         return max(0.0, min(random.uniform(cap / 2, cap), deadline - time.monotonic()))
 
     def _sleep(self, seconds: float) -> None:
         if self.stop.wait(max(0.0, seconds)):
-            raise Cancelled("stopped by Terraform while waiting to retry")
+            raise Cancelled(
+                "Terraform asked the provider to stop (interrupt or cancel) while this operation was "
+                "waiting to retry or for a write slot; the waiting call was not sent"
+            )
+
+    def _sleep_before(self, seconds: float, deadline: float, method: str, url: str) -> None:
+        """Wait for a write slot, but not past the deadline."""
+        remaining = deadline - time.monotonic()
+        if seconds > remaining:
+            self._sleep(remaining)
+            raise GraphError(
+                status=0,
+                code="DeadlineExceeded",
+                message=(
+                    f"no write slot before the {self.retry.deadline_s:.0f} s deadline: Graph kept "
+                    "throttling this tenant; raise timeout_seconds or lower the write rate"
+                ),
+                method=method,
+                url=url,
+            )
+        self._sleep(seconds)
 
     @staticmethod
     def _json(resp: httpx.Response) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from intune_graph.auth import CachedToken
 from intune_graph.client import GraphClient, RetryPolicy
 from intune_graph.credentials import HINT, build_credential, plan_methods
 from intune_graph.endpoint import check_base_url
+from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S, shared_pacer
 from intune_graph.tls import ca_bundles, ssl_context
 from intune_model.address import DEFAULT_AUTHORITY_HOST, DEFAULT_GRAPH_ENDPOINT, PROVIDER_VERSION
 from intune_model.clouds import known_authority_hosts
@@ -28,6 +29,9 @@ class Connection:
     client_secret: str | None = field(default=None, repr=False)
     graph_endpoint: str = DEFAULT_GRAPH_ENDPOINT
     authority_host: str = DEFAULT_AUTHORITY_HOST
+    timeout_seconds: float = RetryPolicy.deadline_s  # per operation, retries and pacing included
+    write_limit: float = DEFAULT_WRITE_LIMIT  # writes allowed per `write_window_seconds`
+    write_window_seconds: float = DEFAULT_WRITE_WINDOW_S
     client_certificate_path: str | None = None
     client_certificate_password: str | None = field(default=None, repr=False)
     federated_token_file: str | None = None
@@ -41,7 +45,8 @@ class Connection:
 def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClient:
     """Check both URLs (no token is requested for a non-https endpoint), choose the credential, then
     build the client. Tokens are requested for `<graph endpoint>/.default` from this connection's
-    authority only, so a token never crosses clouds."""
+    authority only, so a token never crosses clouds. The write pacer is shared with every other
+    client of the same tenant in this process."""
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
     bundles = ca_bundles()
@@ -59,4 +64,10 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
         headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
     )
-    return GraphClient(f"{graph}/{GRAPH_API_VERSION}", tokens, http, retry or RetryPolicy())
+    return GraphClient(
+        f"{graph}/{GRAPH_API_VERSION}",
+        tokens,
+        http,
+        retry or RetryPolicy(deadline_s=conn.timeout_seconds),
+        pacer=shared_pacer(graph, conn.tenant_id or "", conn.write_limit, conn.write_window_seconds),
+    )

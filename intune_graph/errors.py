@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -28,6 +28,8 @@ class GraphError(Exception):
 
     def detail(self) -> str:
         lines = [self.message or "(no message)"]
+        if self.target:
+            lines.append(f"Graph property: {self.target}")
         hint = _HINTS.get(self.status)
         if hint:
             lines.append(hint)
@@ -41,7 +43,7 @@ class GraphError(Exception):
     @classmethod
     def from_response(
         cls, status: int, body: Any, headers: Any, method: str, url: str, client_request_id: str
-    ) -> GraphError:
+    ) -> Self:
         err = body.get("error") if isinstance(body, dict) else None
         err = err if isinstance(err, dict) else {}
         inner = err.get("innerError") or err.get("innererror") or {}

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from intune_graph import Connection, check_base_url
+from intune_graph import Connection, RetryPolicy, check_base_url
+from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
 from intune_model import address as a
 from intune_model.clouds import CLOUDS, DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
 
@@ -24,7 +25,7 @@ class Argument:
     must treat it as sensitive, and its description."""
 
     name: str
-    kind: Literal["string", "bool"]
+    kind: Literal["string", "bool", "number"]
     env: str | None
     description: str
     sensitive: bool = False
@@ -93,6 +94,24 @@ ARGUMENTS: tuple[Argument, ...] = (
         "instance discovery is off.",
     ),
 )
+# Numeric provider arguments (reliability tuning): name -> (description, default).
+NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
+    "timeout_seconds": (
+        "How long one operation (create, read, update, delete, import) may keep retrying throttled "
+        "or failed Graph calls and waiting for a write slot before it fails. Default 600.",
+        RetryPolicy.deadline_s,
+    ),
+    "write_limit": (
+        "Writes (POST, PATCH, DELETE) this provider sends to the tenant per `write_window_seconds`; "
+        "all parallel operations share it. Lowered automatically while Graph answers 429. Default 100.",
+        float(DEFAULT_WRITE_LIMIT),
+    ),
+    "write_window_seconds": (
+        "The window of `write_limit`, in seconds. Default 20 (Graph: 100 writes per 20 s per app).",
+        DEFAULT_WRITE_WINDOW_S,
+    ),
+}
+ARGUMENTS += tuple(Argument(name, "number", None, desc) for name, (desc, _) in NUMBER_ARGUMENTS.items())
 ARGUMENTS_BY_NAME = {arg.name: arg for arg in ARGUMENTS}
 # Provider argument -> environment variable it falls back to.
 ARGUMENT_ENV: dict[str, str] = {arg.name: arg.env for arg in ARGUMENTS if arg.env}
@@ -111,8 +130,13 @@ class ConfigProblems(ValueError):
 
 
 def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Checks that need no environment (for `terraform validate`): the URLs' form, the cloud name."""
+    """Checks that need no environment (for `terraform validate`): the URLs' form, the cloud name,
+    positive numbers."""
     problems: list[tuple[str, str]] = []
+    for name in NUMBER_ARGUMENTS:
+        number = config.get(name)
+        if number is not None and (not isinstance(number, int | float) or not number > 0):
+            problems.append((name, f"{number!r} is not allowed; must be a positive number"))
     for name in URL_ARGUMENTS:
         value = config.get(name)
         if isinstance(value, str):
@@ -216,6 +240,7 @@ def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> 
         oidc_request_token=env.get(a.ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN) or None,
         use_cli=flag("use_cli"),
         use_msi=flag("use_msi"),
+        **{name: float(config.get(name) or default) for name, (_, default) in NUMBER_ARGUMENTS.items()},
     )
     if not problems:
         problems += credential_problems(conn)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from intune_graph import GraphClient, GraphError
+from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound
 from intune_model import (
     COLLECTION_PATH,
     FIELDS,
@@ -23,9 +23,11 @@ from intune_model import (
     to_graph,
     validate_settings,
 )
+from terraform_provider_intune.adoption import LEDGER, CreateLedger, display_name_filter
 
 Props = dict[str, Any]
 IMPORT_GRACE_S = 5.0
+ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
 
 
 class HandlerError(Exception):
@@ -75,28 +77,109 @@ class DerivedCredentialHandler:
 
     collection = COLLECTION_PATH
 
-    def __init__(self, client: GraphClient, warn: Callable[[str, str], None] | None = None):
+    def __init__(
+        self,
+        client: GraphClient,
+        warn: Callable[[str, str], None] | None = None,
+        ledger: CreateLedger = LEDGER,
+    ):
         self._client = client
         self._warn = warn or (lambda summary, detail: None)
+        self._ledger = ledger
 
     def create(self, props: Mapping[str, Any]) -> tuple[str, Props]:
-        """POST, capture the server's id, then wait until the id is readable (replication lag), so
-        the next refresh cannot mistake a new object for a deleted one."""
+        """POST exactly once in effect, capture the server's id, then wait until the id is readable
+        (replication lag), so the next refresh cannot mistake a new object for a deleted one.
+
+        A POST whose answer was lost is not re-sent blindly: see `adoption` for the rule."""
         validate_settings({f.name: props.get(f.name) for f in FIELDS})
-        created = self._client.create(self.collection, to_graph(props))
-        new_id = created.get("id")
-        if not isinstance(new_id, str) or not new_id:
-            raise HandlerError("Graph created the object but returned no id", f"response: {created!r}")
-        if self._client.get_after_write(self.collection, new_id) is None:
+        body = to_graph(props)
+        with self._client.operation(), self._ledger.exclusive(props):
+            before = set(self._matching(props))
+            while True:
+                try:
+                    created = self._client.create(self.collection, body)
+                except AmbiguousCreate as lost:
+                    adopted = self._find_lost_create(props, before, lost)
+                    if adopted is None:
+                        continue  # Graph did not store it: posting again cannot duplicate
+                    new_id = adopted
+                    break
+                returned = created.get("id")
+                if not isinstance(returned, str) or not returned:
+                    raise HandlerError(
+                        "Graph created the object but returned no id", f"response: {created!r}"
+                    )
+                new_id = returned
+                break
+            self._ledger.claim(new_id)
+            self._wait_readable(new_id)
+        return new_id, {**_fields(props), "id": new_id}
+
+    def _matching(self, props: Mapping[str, Any]) -> list[str]:
+        listed = self._client.list(self.collection, display_name_filter(str(props["display_name"])))
+        return self._ledger.candidates(props, listed, before=set())
+
+    def _find_lost_create(
+        self, props: Mapping[str, Any], before: set[str], lost: AmbiguousCreate
+    ) -> str | None:
+        """The id our lost POST created, or None once a search window shows it created nothing."""
+        name = str(props["display_name"])
+        give_up = min(time.monotonic() + ADOPT_SEARCH_S, self._client.deadline())
+        delay = 0.25
+        try:
+            while True:
+                found = [i for i in self._matching(props) if i not in before]
+                if len(found) == 1:
+                    self._warn(
+                        "Adopted the object a lost create made",
+                        f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
+                        f"{lost.client_request_id}); the object with id {found[0]} matches every field "
+                        "and did not exist before, so it was taken as this resource's.",
+                    )
+                    return found[0]
+                if len(found) > 1:
+                    raise HandlerError(
+                        f"Several objects named {name!r} may have been created by this apply",
+                        f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
+                        f"{lost.client_request_id}) and {len(found)} identical new objects exist: "
+                        f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
+                        "the one you keep.",
+                        "display_name",
+                    )
+                if time.monotonic() >= give_up:
+                    return None
+                self._client_sleep(min(delay, max(0.0, give_up - time.monotonic())))
+                delay = min(delay * 2, 2.0)
+        except (Cancelled, GraphError) as exc:
+            raise HandlerError(
+                f"Could not tell whether Graph created {name!r}",
+                f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
+                f"{lost.client_request_id}) and the search for the object it may have made failed: "
+                f"{exc}. Look for a possible orphan with displayName {name!r} and `terraform import` "
+                "or delete it.",
+                "display_name",
+            ) from exc
+
+    def _wait_readable(self, new_id: str) -> None:
+        try:
+            readable = self._client.get_after_write(self.collection, new_id) is not None
+        except Cancelled:
+            readable = False  # stopping: the id is recorded in state anyway
+        if not readable:
             self._warn(
                 "Graph has not yet made the new object readable",
-                f"id {new_id} was created (201) but still answers 404; a later refresh should find it.",
+                f"id {new_id} was created but still answers 404; a later refresh should find it.",
             )
-        return new_id, {**_fields(props), "id": new_id}
+
+    def _client_sleep(self, seconds: float) -> None:
+        if self._client.stop.wait(max(0.0, seconds)):
+            raise Cancelled("stopped by Terraform")
 
     def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
         """None when Graph no longer has the object (Terraform then plans to create it again)."""
-        found = self._client.get(self.collection, item_id)
+        with self._client.operation():
+            found = self._client.get(self.collection, item_id)
         return None if found is None else reconcile(prior, from_graph(found))
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
@@ -106,7 +189,22 @@ class DerivedCredentialHandler:
         if not changed:
             return planned
         validate_settings({f.name: new.get(f.name) for f in FIELDS})
-        echoed = self._client.update(self.collection, item_id, to_graph(new, only=changed))
+        with self._client.operation():
+            echoed = self._client.update(self.collection, item_id, to_graph(new, only=changed))
+            try:
+                return self._confirm_update(item_id, new, changed, planned, echoed)
+            except Cancelled:
+                return planned  # the PATCH went through: state must say so even when stopping
+
+    def _confirm_update(
+        self,
+        item_id: str,
+        new: Mapping[str, Any],
+        changed: list[str],
+        planned: Props,
+        echoed: dict[str, Any] | None,
+    ) -> Props:
+        """Read back until Graph shows the PATCH (bounded); warn if it never does."""
         give_up = time.monotonic() + self._client.retry.read_after_write_s
         server = echoed
         while True:
@@ -128,22 +226,27 @@ class DerivedCredentialHandler:
                     "the next plan will show any difference that remains.",
                 )
                 return planned
-            time.sleep(0.5)
+            self._client_sleep(0.5)
             server = None
 
     def delete(self, item_id: str) -> None:
         """A 404 means someone deleted it already: the goal is met."""
-        self._client.delete(self.collection, item_id)
+        with self._client.operation():
+            self._client.delete(self.collection, item_id)
 
     def import_(self, item_id: str) -> Props:
         """All fields Graph holds, except those at Graph's defaults (treated as unset)."""
-        found = self._client.get_after_write(self.collection, item_id, grace_s=IMPORT_GRACE_S)
-        if found is None:
+        try:
+            with self._client.operation():
+                found = self._client.fetch_after_write(self.collection, item_id, grace_s=IMPORT_GRACE_S)
+        except NotFound as missing:
             raise HandlerError(
                 f"no derived credential settings with id {item_id!r}",
                 "Check the id (Intune admin center, or GET /beta/deviceManagement/derivedCredentials) "
-                "and that the provider points at the right tenant.",
-            )
+                "and that the provider points at the right tenant.\n"
+                f"request-id: {missing.request_id or '-'}; "
+                f"client-request-id: {missing.client_request_id or '-'}",
+            ) from None
         return adopted_state(found)
 
 

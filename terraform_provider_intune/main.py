@@ -6,11 +6,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tf.runner import run_provider
+    from terraform_provider_intune.tf_adapter import IntuneProvider, serve
 
-    from terraform_provider_intune.tf_adapter import IntuneProvider
-
-    run_provider(IntuneProvider(), argv if argv is not None else sys.argv)
+    serve(IntuneProvider(), argv if argv is not None else sys.argv)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ _TF_TYPES: dict[str, Callable[[], Any]] = {
 }
 
 
+_ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
+
+
 class IntuneProvider(Provider):
     """Provider `intune`: holds the configuration and one shared Graph client for the process."""
 
@@ -73,7 +76,7 @@ class IntuneProvider(Provider):
             attributes=[
                 tfs.Attribute(
                     arg.name,
-                    tft.Bool() if arg.kind == "bool" else tft.String(),
+                    _ARGUMENT_TYPES[arg.kind](),
                     description=ARGUMENT_DESCRIPTIONS[arg.name],
                     optional=True,
                     sensitive=arg.sensitive,
@@ -106,6 +109,32 @@ class IntuneProvider(Provider):
                     client.stop = self.stop
                     self._client = client
         return self._client
+
+
+STOP_METHOD = "/tfplugin6.Provider/StopProvider"
+
+
+def serve(provider: IntuneProvider, argv: list[str]) -> None:
+    """Run the plugin server, with Terraform's StopProvider wired to `provider.stop`.
+
+    `tf` 1.2.0 answers StopProvider without telling the provider, and its shutdown interceptor then
+    stops the gRPC server with no grace, which aborts in-flight creates after Graph may have stored
+    their objects (orphans missing from state). Here StopProvider instead sets `provider.stop`:
+    waiting retries and write slots are cancelled, calls already sent finish and report their
+    result, and Terraform ends the process through go-plugin's Shutdown/kill as usual."""
+    import tf.runner
+
+    base: Any = tf.runner._ShutdownInterceptor
+
+    class StopAwareInterceptor(base):
+        def intercept_service(self, continuation: Any, handler_call_details: Any) -> Any:
+            if handler_call_details.method == STOP_METHOD:
+                provider.stop.set()
+                return continuation(handler_call_details)
+            return super().intercept_service(continuation, handler_call_details)
+
+    tf.runner._ShutdownInterceptor = StopAwareInterceptor
+    tf.runner.run_provider(provider, argv)
 
 
 def _known(config: Config | None) -> dict[str, Any]:
@@ -239,7 +268,7 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
     except AuthenticationFailed as exc:
         diags.add_error("Could not get a token for Microsoft Graph", str(exc))
     except Cancelled as exc:
-        diags.add_error("Cancelled", str(exc))
+        diags.add_error("Stopped before this operation finished", str(exc))
     except Exception as exc:  # the last resort: never an opaque plugin crash
         diags.add_error(
             f"Unexpected provider error: {type(exc).__name__}",

@@ -10,7 +10,15 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from intune_graph import Cancelled, GraphClient, GraphError, RetryPolicy, check_base_url, retry_after_seconds
+from intune_graph import (
+    AmbiguousCreate,
+    Cancelled,
+    GraphClient,
+    GraphError,
+    RetryPolicy,
+    check_base_url,
+    retry_after_seconds,
+)
 
 FAST = RetryPolicy(deadline_s=5.0, base_delay_s=0.01, max_delay_s=0.05, read_after_write_s=1.0)
 
@@ -72,27 +80,41 @@ def test_post_retries_429_after_retry_after_with_fresh_request_ids() -> None:
     assert all(r.headers["Authorization"] == "Bearer tok" for r in seen)
 
 
-def test_post_is_not_retried_on_503_but_get_is() -> None:
-    client, seen = client_for([graph_error(503, "ServiceUnavailable", "busy")])
-    with pytest.raises(GraphError) as info:
-        client.create("/c", {})
-    assert info.value.status == 503 and len(seen) == 1
-
+def test_503_is_retried_even_for_post_but_504_on_post_is_ambiguous() -> None:
     client, seen = client_for(
-        [graph_error(503, "ServiceUnavailable", "busy"), httpx.Response(200, json={"id": "1"})]
+        [graph_error(503, "ServiceUnavailable", "busy"), httpx.Response(201, json={"id": "1"})]
+    )
+    assert client.create("/c", {}) == {"id": "1"}
+    assert len(seen) == 2
+    client, seen = client_for([graph_error(504, "GatewayTimeout", "late")])
+    with pytest.raises(AmbiguousCreate, match="504"):
+        client.create("/c", {})
+    assert len(seen) == 1, "a POST that may have been stored is never re-sent blindly"
+    client, seen = client_for(
+        [graph_error(504, "GatewayTimeout", "late"), httpx.Response(200, json={"id": "1"})]
     )
     assert client.get("/c", "1") == {"id": "1"}
     assert len(seen) == 2
 
 
-def test_connection_errors_retry_only_idempotent_calls() -> None:
+def test_connection_errors_retry_idempotent_calls_and_unsent_posts_only() -> None:
     client, seen = client_for([httpx.ConnectError("reset"), httpx.Response(204)])
     assert client.delete("/c", "1") is True
     assert len(seen) == 2
-    client, seen = client_for([httpx.ConnectError("reset")])
-    with pytest.raises(GraphError, match="ConnectionError"):
-        client.create("/c", {})
-    assert len(seen) == 1
+    client, seen = client_for([httpx.ReadTimeout("slow"), httpx.Response(204)])
+    assert client.update("/c", "1", {}) is None
+    assert len(seen) == 2
+    # refused before anything was sent: a POST may go again
+    client, seen = client_for([httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"})])
+    assert client.create("/c", {}) == {"id": "1"}
+    assert len(seen) == 2
+    # the body may have reached Graph: no second POST
+    for lost in (httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("Server disconnected")):
+        client, seen = client_for([lost])
+        with pytest.raises(AmbiguousCreate) as info:
+            client.create("/c", {})
+        assert len(seen) == 1
+        assert info.value.client_request_id == seen[0].headers["client-request-id"]
 
 
 def test_retries_stop_at_the_deadline_not_a_try_count() -> None:
