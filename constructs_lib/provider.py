@@ -15,10 +15,11 @@ from intune_model.clouds import CLOUDS
 
 _LOOPBACK_NAMES = ("localhost",)
 
-# Provider arguments, in the order they are written. The secret ones accept only a reference
+# Provider arguments by kind (the settings-file loader in `stacks` accepts the same names). The
+# secret ones accept only a reference
 # (a token such as a sensitive, ephemeral TerraformVariable): a literal would be written into
 # cdk.tf.json. Without them the provider reads AZURE_CLIENT_SECRET etc. from the environment.
-_STRING_ARGUMENTS = (
+STRING_ARGUMENTS = (
     "tenant_id",
     "client_id",
     "client_certificate_path",
@@ -27,9 +28,9 @@ _STRING_ARGUMENTS = (
     "graph_endpoint",
     "authority_host",
 )
-_SECRET_ARGUMENTS = ("client_secret", "client_certificate_password")
-_BOOL_ARGUMENTS = ("use_oidc", "use_cli", "use_msi")
-_NUMBER_ARGUMENTS = ("timeout_seconds", "write_limit", "write_window_seconds")
+SECRET_ARGUMENTS = ("client_secret", "client_certificate_password")
+BOOL_ARGUMENTS = ("use_oidc", "use_cli", "use_msi")
+NUMBER_ARGUMENTS = ("timeout_seconds", "write_limit", "write_window_seconds")
 _ARGUMENTS = (
     "tenant_id",
     "client_id",
@@ -43,7 +44,7 @@ _ARGUMENTS = (
     "cloud",
     "graph_endpoint",
     "authority_host",
-    *_NUMBER_ARGUMENTS,
+    *NUMBER_ARGUMENTS,
 )
 _URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 
@@ -269,9 +270,9 @@ class IntuneProvider(cdktf.TerraformProvider):
                 "isBlock": False,
                 "type": "simple",
                 "storageClassType": "boolean"
-                if name in _BOOL_ARGUMENTS
+                if name in BOOL_ARGUMENTS
                 else "number"
-                if name in _NUMBER_ARGUMENTS
+                if name in NUMBER_ARGUMENTS
                 else "string",
             }
             for name, value in self._attributes.items()
@@ -281,7 +282,7 @@ class IntuneProvider(cdktf.TerraformProvider):
 def check_provider_arguments(values: dict[str, Any]) -> None:
     """Raise `ValueError` naming the argument and the fix for the first bad literal value. Tokens are
     accepted unchecked (their value is known at deploy time); secrets must be tokens."""
-    for name in _SECRET_ARGUMENTS:
+    for name in SECRET_ARGUMENTS:
         value = values.get(name)
         if value is not None and not is_token(value):
             raise ValueError(
@@ -294,11 +295,11 @@ def check_provider_arguments(values: dict[str, Any]) -> None:
         value = values.get(name)
         if value is not None and not is_token(value):
             check_endpoint_url(name, value)
-    for name in _BOOL_ARGUMENTS:
+    for name in BOOL_ARGUMENTS:
         value = values.get(name)
         if value is not None and not isinstance(value, bool) and not is_token(value):
             raise ValueError(f"{name}: expected True or False, got {value!r}")
-    for name in _NUMBER_ARGUMENTS:
+    for name in NUMBER_ARGUMENTS:
         value = values.get(name)
         if value is None or is_token(value):
             continue
@@ -307,7 +308,7 @@ def check_provider_arguments(values: dict[str, Any]) -> None:
     cloud = values.get("cloud")
     if cloud is not None and not is_token(cloud) and (not isinstance(cloud, str) or cloud not in CLOUDS):
         raise ValueError(f"cloud: {cloud!r} is not a cloud; allowed values: {', '.join(CLOUDS)}")
-    for name in (*_STRING_ARGUMENTS, "alias"):
+    for name in (*STRING_ARGUMENTS, "alias"):
         value = values.get(name)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{name}: expected a string, got {value!r}")

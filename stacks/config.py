@@ -45,24 +45,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.provider import check_provider_arguments
+from constructs_lib.provider import (
+    BOOL_ARGUMENTS,
+    NUMBER_ARGUMENTS,
+    STRING_ARGUMENTS,
+    check_provider_arguments,
+)
 from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
 from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # also a valid environment variable name
-STRING_PROVIDER_KEYS = (
-    "tenant_id",
-    "client_id",
-    "client_certificate_path",
-    "federated_token_file",
-    "cloud",
-    "graph_endpoint",
-    "authority_host",
-    "client_secret_variable",
-)
-BOOL_PROVIDER_KEYS = ("use_oidc", "use_cli", "use_msi")
-PROVIDER_KEYS = (*STRING_PROVIDER_KEYS, *BOOL_PROVIDER_KEYS)
+STRING_PROVIDER_KEYS = (*STRING_ARGUMENTS, "client_secret_variable")
+BOOL_PROVIDER_KEYS = BOOL_ARGUMENTS
+NUMBER_PROVIDER_KEYS = NUMBER_ARGUMENTS
+PROVIDER_KEYS = (*STRING_PROVIDER_KEYS, *BOOL_PROVIDER_KEYS, *NUMBER_PROVIDER_KEYS)
 _STACK_KEYS = ("name", "provider", "backend", "settings")
 _TOP_KEYS = ("backend", "stacks")
 
@@ -111,6 +108,9 @@ class ProviderSettings:
     use_oidc: bool | None = None
     use_cli: bool | None = None
     use_msi: bool | None = None
+    timeout_seconds: float | None = None
+    write_limit: int | None = None
+    write_window_seconds: float | None = None
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `TenantStack` (unset ones left out)."""

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
+
+from tests.terraform_support import install_provider
 
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -11,3 +16,10 @@ os.environ.setdefault("JSII_DEPRECATED", "quiet")
 # checkout's provider package (whose launcher names that checkout's Python) can replace ours
 # between two commands: a lock-file mismatch, or Terraform running someone else's code.
 os.environ.setdefault("CDKTF_DISABLE_PLUGIN_CACHE_ENV", "1")
+
+
+@pytest.fixture(scope="session")
+def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The provider installed once per session by the public `intune-provider install` command;
+    the path of the Terraform CLI config it wrote (what TF_CLI_CONFIG_FILE should name)."""
+    return install_provider(tmp_path_factory.mktemp("provider"))

@@ -18,7 +18,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 from graph_emulator.certificates import write_client_certificate
-from tests.terraform_support import Workdir, config, install_provider
+from tests.terraform_support import Workdir, config
 
 pytestmark = pytest.mark.e2e
 
@@ -36,11 +36,6 @@ CREDENTIAL_VARS = (
     "IDENTITY_HEADER",
     "MSI_ENDPOINT",
 )
-
-
-@pytest.fixture(scope="module")
-def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_provider(tmp_path_factory.mktemp("provider"))
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import FIELDS
-from tests.terraform_support import Workdir, install_provider
+from tests.terraform_support import Workdir
 
 ROOT = Path(__file__).resolve().parent.parent
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
@@ -65,12 +65,11 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphEmulator]:
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory, emu: GraphEmulator, project: Path) -> dict[str, str]:
-    rc = install_provider(tmp_path_factory.mktemp("provider"))
+def cli_env(cli_config: Path, emu: GraphEmulator, project: Path) -> dict[str, str]:
     return {
         **os.environ,
         **emu.env(),
-        "TF_CLI_CONFIG_FILE": str(rc),
+        "TF_CLI_CONFIG_FILE": str(cli_config),
         "CHECKPOINT_DISABLE": "1",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "PYTHONPATH": str(ROOT),

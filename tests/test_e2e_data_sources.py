@@ -15,7 +15,7 @@ import pytest
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import COLLECTION_PATH, RESOURCE_TYPE, to_graph
 from terraform_provider_intune.config import resolve
-from tests.terraform_support import Workdir, install_provider
+from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +27,6 @@ terraform {
 }
 provider "intune" {}
 """
-
-
-@pytest.fixture(scope="module")
-def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_provider(tmp_path_factory.mktemp("provider"))
 
 
 @pytest.fixture(scope="module")

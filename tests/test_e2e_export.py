@@ -19,7 +19,7 @@ from graph_emulator import GraphEmulator, start_emulator
 from intune_model import COLLECTION_PATH, Issuer, to_graph
 from stacks import build_app, load_config
 from terraform_provider_intune.config import resolve
-from tests.terraform_support import Workdir, install_provider
+from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,7 @@ def test_list_and_show(emu: GraphEmulator, tenant: list[str]) -> None:
 
 
 def test_export_of_50_settings_deploys_by_import_and_plans_clean(
-    tmp_path: Path, emu: GraphEmulator, tenant: list[str], tmp_path_factory: pytest.TempPathFactory
+    tmp_path: Path, emu: GraphEmulator, tenant: list[str], cli_config: Path
 ) -> None:
     out = tmp_path / "settings.json"
     proc = run_cli(emu, "export", "-o", str(out), "--stack-name", "adopted")
@@ -114,8 +114,7 @@ def test_export_of_50_settings_deploys_by_import_and_plans_clean(
     app = cdktf.App(outdir=str(tmp_path / "cdktf.out"))
     build_app(app, config, state_dir=tmp_path)
     app.synth()
-    rc = install_provider(tmp_path_factory.mktemp("provider"))
-    tf = Workdir(tmp_path / "cdktf.out" / "stacks" / "adopted", rc, emu.env())
+    tf = Workdir(tmp_path / "cdktf.out" / "stacks" / "adopted", cli_config, emu.env())
     tf.init()
     _, plan = tf.plan_exit_code()
     assert "Plan: 50 to import, 0 to add, 0 to change, 0 to destroy." in plan, plan[-2000:]

@@ -18,7 +18,7 @@ import pytest
 
 from graph_emulator import FaultPlan, GraphEmulator, start_emulator
 from intune_model import RESOURCE_TYPE
-from tests.terraform_support import TERRAFORM, Workdir, config, install_provider
+from tests.terraform_support import TERRAFORM, Workdir, config
 
 pytestmark = pytest.mark.e2e
 
@@ -56,11 +56,6 @@ def hostile() -> FaultPlan:
 
 # Fast enough for a test, still far above any single wait the faults cause.
 PROVIDER = {"timeout_seconds": 120}
-
-
-@pytest.fixture(scope="module")
-def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_provider(tmp_path_factory.mktemp("provider"))
 
 
 @pytest.fixture

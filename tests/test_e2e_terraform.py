@@ -13,7 +13,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import ODATA_TYPE, RESOURCE_TYPE
-from tests.terraform_support import Workdir, config, install_provider
+from tests.terraform_support import Workdir, config
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,6 @@ PUREBRED = {
     "renewal_threshold_percentage": 20,
 }
 ENTRUST = {"display_name": "Entrust", "issuer": "entrustDatacard"}
-
-
-@pytest.fixture(scope="module")
-def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_provider(tmp_path_factory.mktemp("provider"))
 
 
 @pytest.fixture

@@ -13,41 +13,12 @@ import pytest
 from intune_graph import (
     AmbiguousCreate,
     Cancelled,
-    GraphClient,
     GraphError,
     RetryPolicy,
     check_base_url,
     retry_after_seconds,
 )
-
-FAST = RetryPolicy(deadline_s=5.0, base_delay_s=0.01, max_delay_s=0.05, read_after_write_s=1.0)
-
-
-class StaticToken:
-    def __init__(self) -> None:
-        self.invalidated = 0
-
-    def token(self) -> str:
-        return "tok"
-
-    def invalidate(self) -> None:
-        self.invalidated += 1
-
-
-def client_for(
-    answers: list[httpx.Response | Exception], policy: RetryPolicy = FAST
-) -> tuple[GraphClient, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    http = httpx.Client(transport=httpx.MockTransport(handle))
-    return GraphClient("https://graph.test/beta", StaticToken(), http, policy), seen
+from tests.scripted_graph import StaticToken, scripted_client
 
 
 def graph_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
@@ -67,7 +38,7 @@ def test_retry_after_forms() -> None:
 
 
 def test_post_retries_429_after_retry_after_with_fresh_request_ids() -> None:
-    client, seen = client_for(
+    client, seen = scripted_client(
         [
             graph_error(429, "TooManyRequests", "slow down", **{"Retry-After": "0"}),
             httpx.Response(201, json={"id": "1"}),
@@ -81,16 +52,16 @@ def test_post_retries_429_after_retry_after_with_fresh_request_ids() -> None:
 
 
 def test_503_is_retried_even_for_post_but_504_on_post_is_ambiguous() -> None:
-    client, seen = client_for(
+    client, seen = scripted_client(
         [graph_error(503, "ServiceUnavailable", "busy"), httpx.Response(201, json={"id": "1"})]
     )
     assert client.create("/c", {}) == {"id": "1"}
     assert len(seen) == 2
-    client, seen = client_for([graph_error(504, "GatewayTimeout", "late")])
+    client, seen = scripted_client([graph_error(504, "GatewayTimeout", "late")])
     with pytest.raises(AmbiguousCreate, match="504"):
         client.create("/c", {})
     assert len(seen) == 1, "a POST that may have been stored is never re-sent blindly"
-    client, seen = client_for(
+    client, seen = scripted_client(
         [graph_error(504, "GatewayTimeout", "late"), httpx.Response(200, json={"id": "1"})]
     )
     assert client.get("/c", "1") == {"id": "1"}
@@ -98,19 +69,19 @@ def test_503_is_retried_even_for_post_but_504_on_post_is_ambiguous() -> None:
 
 
 def test_connection_errors_retry_idempotent_calls_and_unsent_posts_only() -> None:
-    client, seen = client_for([httpx.ConnectError("reset"), httpx.Response(204)])
+    client, seen = scripted_client([httpx.ConnectError("reset"), httpx.Response(204)])
     assert client.delete("/c", "1") is True
     assert len(seen) == 2
-    client, seen = client_for([httpx.ReadTimeout("slow"), httpx.Response(204)])
+    client, seen = scripted_client([httpx.ReadTimeout("slow"), httpx.Response(204)])
     assert client.update("/c", "1", {}) is None
     assert len(seen) == 2
     # refused before anything was sent: a POST may go again
-    client, seen = client_for([httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"})])
+    client, seen = scripted_client([httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"})])
     assert client.create("/c", {}) == {"id": "1"}
     assert len(seen) == 2
     # the body may have reached Graph: no second POST
     for lost in (httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("Server disconnected")):
-        client, seen = client_for([lost])
+        client, seen = scripted_client([lost])
         with pytest.raises(AmbiguousCreate) as info:
             client.create("/c", {})
         assert len(seen) == 1
@@ -119,7 +90,7 @@ def test_connection_errors_retry_idempotent_calls_and_unsent_posts_only() -> Non
 
 def test_retries_stop_at_the_deadline_not_a_try_count() -> None:
     policy = RetryPolicy(deadline_s=0.3, base_delay_s=0.01, max_delay_s=0.02)
-    client, seen = client_for([graph_error(429, "TooManyRequests", "no")], policy)
+    client, seen = scripted_client([graph_error(429, "TooManyRequests", "no")], policy)
     started = time.monotonic()
     with pytest.raises(GraphError) as info:
         client.get("/c", "1")
@@ -129,7 +100,7 @@ def test_retries_stop_at_the_deadline_not_a_try_count() -> None:
 
 
 def test_errors_carry_code_message_and_ids() -> None:
-    client, seen = client_for([graph_error(403, "Forbidden", "Application is not authorized")])
+    client, seen = scripted_client([graph_error(403, "Forbidden", "Application is not authorized")])
     with pytest.raises(GraphError) as info:
         client.get("/c", "1")
     err = info.value
@@ -141,10 +112,10 @@ def test_errors_carry_code_message_and_ids() -> None:
 
 
 def test_not_found_and_read_after_write() -> None:
-    client, _ = client_for([graph_error(404, "ResourceNotFound", "no")])
+    client, _ = scripted_client([graph_error(404, "ResourceNotFound", "no")])
     assert client.get("/c", "1") is None
     assert client.delete("/c", "1") is False
-    client, seen = client_for(
+    client, seen = scripted_client(
         [graph_error(404, "ResourceNotFound", "lag")] * 2 + [httpx.Response(200, json={"id": "1"})]
     )
     assert client.get_after_write("/c", "1") == {"id": "1"}
@@ -152,14 +123,14 @@ def test_not_found_and_read_after_write() -> None:
 
 
 def test_patch_accepts_200_and_204() -> None:
-    client, _ = client_for([httpx.Response(204)])
+    client, _ = scripted_client([httpx.Response(204)])
     assert client.update("/c", "1", {}) is None
-    client, _ = client_for([httpx.Response(200, json={"id": "1"})])
+    client, _ = scripted_client([httpx.Response(200, json={"id": "1"})])
     assert client.update("/c", "1", {}) == {"id": "1"}
 
 
 def test_401_refreshes_the_token_once() -> None:
-    client, _ = client_for(
+    client, _ = scripted_client(
         [graph_error(401, "InvalidAuthenticationToken", "expired"), httpx.Response(200, json={})]
     )
     assert client.get("/c", "1") == {}
@@ -167,7 +138,7 @@ def test_401_refreshes_the_token_once() -> None:
 
 
 def test_list_follows_next_links() -> None:
-    client, seen = client_for(
+    client, seen = scripted_client(
         [
             httpx.Response(
                 200,
@@ -181,14 +152,14 @@ def test_list_follows_next_links() -> None:
 
 
 def test_ids_are_escaped_into_one_path_segment() -> None:
-    client, seen = client_for([httpx.Response(200, json={})])
+    client, seen = scripted_client([httpx.Response(200, json={})])
     client.get("/c", "../../users")
     assert seen[0].url.raw_path.endswith(b"/c/..%2F..%2Fusers")
 
 
 def test_stop_cancels_a_waiting_retry() -> None:
     policy = RetryPolicy(deadline_s=30, base_delay_s=10, max_delay_s=10)
-    client, _ = client_for([graph_error(429, "TooManyRequests", "no")], policy)
+    client, _ = scripted_client([graph_error(429, "TooManyRequests", "no")], policy)
     threading.Timer(0.1, client.stop.set).start()
     with pytest.raises(Cancelled):
         client.get("/c", "1")

@@ -18,6 +18,7 @@ from intune_graph.errors import GraphError
 from terraform_provider_intune.adoption import CreateLedger, display_name_filter, fingerprint, matches
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
 from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError
+from tests.scripted_graph import scripted_client
 
 
 class FakeClock:
@@ -128,24 +129,10 @@ def test_pacer_is_shared_by_threads_without_handing_out_a_slot_twice() -> None:
 def scripted(
     answers: list[httpx.Response | Exception], pacer: WritePacer | None = None
 ) -> tuple[GraphClient, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+    return scripted_client(answers, INSTANT, pacer)
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
-    class Token:
-        def token(self) -> str:
-            return "t"
-
-    policy = RetryPolicy(deadline_s=5, base_delay_s=0.001, max_delay_s=0.002, read_after_write_s=0.05)
-    client = GraphClient("https://g.test/beta", Token(), httpx.Client(transport=httpx.MockTransport(handle)))
-    client.retry = policy
-    client.pacer = pacer
-    return client, seen
+INSTANT = RetryPolicy(deadline_s=5, base_delay_s=0.001, max_delay_s=0.002, read_after_write_s=0.05)
 
 
 def test_a_throttled_write_slows_the_shared_pacer_and_a_read_does_not() -> None:

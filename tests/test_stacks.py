@@ -291,3 +291,22 @@ def test_hcl_app_synth_writes_complete_stack(tmp_path: Path) -> None:
         assert line in hcl, line
     assert 'notification_types = [ "companyPortal", "email" ]' in flat
     assert 'value = "${intune_derived_credential.entrust.id}"' in hcl
+
+
+def test_provider_reliability_arguments_come_from_the_settings_file(tmp_path: Path) -> None:
+    raw = {
+        "stacks": [
+            {"name": "t", "provider": {"timeout_seconds": 120, "write_limit": 50}, "settings": []},
+        ]
+    }
+    config = parse_config(raw, source=tmp_path / "s.json")
+    assert config.stacks[0].provider.kwargs() == {"timeout_seconds": 120, "write_limit": 50}
+    app = cdktf.Testing.app()
+    (stack,) = build_app(app, config, state_dir=tmp_path)
+    provider = synth(stack)["provider"]["intune"][0]
+    assert (provider["timeout_seconds"], provider["write_limit"]) == (120, 50)
+    for bad in ({"timeout_seconds": True}, {"write_limit": "5"}, {"write_window_seconds": -1}):
+        with pytest.raises(ConfigError, match=next(iter(bad))):
+            parse_config(
+                {"stacks": [{"name": "t", "provider": bad, "settings": []}]}, source=tmp_path / "s.json"
+            )
