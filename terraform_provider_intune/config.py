@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from intune_graph import Connection, check_base_url
+from intune_graph.endpoint import check_base_url
 from intune_model import address as a
+
+if TYPE_CHECKING:
+    from intune_graph.connection import Connection
 
 # Provider argument -> environment variable it falls back to.
 ARGUMENT_ENV: dict[str, str] = {
@@ -54,6 +57,8 @@ def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Connection:
     """Arguments win over the environment; raise ConfigProblems naming each missing or bad one."""
+    from intune_graph.connection import Connection  # deferred: pulls in httpx
+
     env = os.environ if env is None else env
 
     def pick(name: str) -> str | None:

@@ -3,6 +3,10 @@
 Nothing else in the project imports `tf`, so the framework can be replaced by rewriting this file.
 Every failure becomes a diagnostic (with an attribute path where one applies): an exception that
 escaped would reach the user as an opaque "Plugin error".
+
+Start-up cost: Terraform launches the provider several times per command and waits for its handshake
+each time, so this module imports only `tf` and plain constants. The schema model (pydantic), the
+handler and the Graph client (httpx, azure-identity) are imported by the first call that needs them.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tf import schema as tfs
 from tf import types as tft
@@ -28,10 +32,11 @@ from tf.iface import (
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
-from intune_model import FIELDS, RESOURCE_NAME, SettingsInvalid, check_fields
-from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
+from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, RESOURCE_TYPE
 from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ConfigProblems, check_arguments, resolve
-from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError, attribute_for
+
+if TYPE_CHECKING:
+    from terraform_provider_intune.handler import DerivedCredentialHandler
 
 T = TypeVar("T")
 
@@ -98,6 +103,8 @@ def _known(config: Config | None) -> dict[str, Any]:
 
 def resource_schema() -> tfs.Schema:
     """Derived from `intune_model.FIELDS`: a new Graph field needs no edit here."""
+    from intune_model import FIELDS
+
     attributes = [
         tfs.Attribute(
             "id",
@@ -135,13 +142,15 @@ class DerivedCredentialResource(Resource):
 
     @classmethod
     def get_name(cls) -> str:
-        return RESOURCE_NAME
+        return RESOURCE_TYPE.removeprefix(f"{PROVIDER_TYPE}_")  # `intune_model.RESOURCE_NAME`
 
     @classmethod
     def get_schema(cls) -> tfs.Schema:
         return resource_schema()
 
     def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        from intune_model import FIELDS, check_fields
+
         super().validate(diags, type_name, config)
         values = {f.name: config.get(f.name) for f in FIELDS if config.get(f.name) is not Unknown}
         if isinstance(values.get("notification_types"), list) and any(
@@ -183,6 +192,8 @@ class DerivedCredentialResource(Resource):
         return _guard(ctx.diagnostics, lambda: self._handler(ctx.diagnostics).import_(id.strip()))
 
     def _handler(self, diags: Diagnostics) -> DerivedCredentialHandler:
+        from terraform_provider_intune.handler import DerivedCredentialHandler
+
         return DerivedCredentialHandler(
             self.provider.client(), warn=lambda summary, detail: diags.add_warning(summary, detail)
         )
@@ -190,6 +201,8 @@ class DerivedCredentialResource(Resource):
 
 def _clean(state: State) -> dict[str, Any]:
     """Terraform numbers may arrive as floats; sets as lists in any order."""
+    from intune_model import FIELDS
+
     out = dict(state)
     for spec in FIELDS:
         value = out.get(spec.name)
@@ -203,6 +216,8 @@ def _clean(state: State) -> dict[str, Any]:
 def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None) -> T | None:
     """Run a handler call; turn every failure into a diagnostic the user can act on."""
     from intune_graph import AuthenticationFailed, Cancelled, GraphError
+    from intune_model import SettingsInvalid
+    from terraform_provider_intune.handler import HandlerError, attribute_for
 
     try:
         return call()
