@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from common import setting  # type: ignore[import-not-found]
+from common import setting
 
 SOURCE = "terraform.local/intune/intune"
 

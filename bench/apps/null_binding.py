@@ -8,7 +8,7 @@ import sys
 import cdktf
 from cdktf_cdktf_provider_null.provider import NullProvider
 from cdktf_cdktf_provider_null.resource import Resource
-from common import setting  # type: ignore[import-not-found]
+from common import setting
 
 
 def main(count: int, outdir: str) -> None:

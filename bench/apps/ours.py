@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import cdktf
-from common import setting  # type: ignore[import-not-found]
+from common import setting
 
 from constructs_lib import DerivedCredentialSettings, IntuneProvider
 
