@@ -101,12 +101,15 @@ class Emulator:
 
 
 def settings_config(count: int, kind: str) -> dict[str, Any]:
-    """Terraform JSON with `count` resources: `intune_derived_credential` (kind "ours") or the minimal
-    provider's `minimal_echo` with the same attributes (kind "minimal")."""
+    """Terraform JSON with `count` resources: `intune_derived_credential` (kind "ours"), the minimal
+    provider's `minimal_echo` with the same attributes (kind "minimal"), or Terraform's built-in
+    `terraform_data` holding the same values (kind "terraform_data": Terraform alone, no plugin)."""
     resources = {
         f"s{i}": {"display_name": f"Derived credentials {i}", "issuer": ISSUERS[i % len(ISSUERS)]}
         for i in range(count)
     }
+    if kind == "terraform_data":
+        return {"resource": {"terraform_data": {k: {"input": v} for k, v in resources.items()}}}
     if kind == "ours":
         source, version, name, rtype = PROVIDER_SOURCE, PROVIDER_VERSION, "intune", RESOURCE_TYPE
     else:

@@ -38,8 +38,7 @@ def profile_terraform(kind: str, count: int) -> None:
         launcher = ctx.mirror.ours_exe
         inner = " ".join(shlex.quote(a) for a in _pyinstrument())
         launcher.write_text(
-            "#!/bin/sh\n"
-            f'exec {inner} -o "{OUT}/{kind}-$$.txt" -m terraform_provider_intune.main "$@"\n'
+            f'#!/bin/sh\nexec {inner} -o "{OUT}/{kind}-$$.txt" -m terraform_provider_intune.main "$@"\n'
         )
         work = Workdir(ctx.dir("profile"), ctx.mirror.rc, ctx.provider_env())
         work.write(settings_config(count, "ours"))
