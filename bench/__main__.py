@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
+from collections.abc import Callable
 
 from bench import apply_rows, cdktf_rows, machine, report, synth_rows
 from bench.context import Context
@@ -17,6 +19,15 @@ from bench.result import Row
 from bench.rows import GROUPS
 
 DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def _guarded(name: str, group: Callable[[Context], list[Row]], ctx: Context) -> list[Row]:
+    """A failing group becomes one row saying so; the other rows are still measured and written."""
+    try:
+        return group(ctx)
+    except Exception as exc:
+        traceback.print_exc()
+        return [Row(name, None, note=f"FAILED: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
 
 
 def main(argv: list[str]) -> int:
@@ -38,7 +49,7 @@ def main(argv: list[str]) -> int:
         for name, group in GROUPS:
             if want(name):
                 progress(name)
-                rows += group(ctx)
+                rows += _guarded(name, group, ctx)
         if want("apply"):
             progress("apply 1000")
             figures = apply_rows.apply_1000(ctx)
@@ -57,7 +68,7 @@ def main(argv: list[str]) -> int:
                 synth_growth[1000] = {"ours": synth_1000.ours, "ref": synth_1000.reference}
         if want("cdktf"):
             progress("cdktf deploy")
-            rows += cdktf_rows.cdktf_rows(ctx)
+            rows += _guarded("cdktf deploy", cdktf_rows.cdktf_rows, ctx)
     finally:
         ctx.close()
     minutes = (time.monotonic() - started) / 60

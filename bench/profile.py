@@ -1,10 +1,12 @@
-"""Profile what the slow rows run, with pyinstrument (PyPI, in the `bench` extra).
+"""Profile what the slow rows run (profilers from PyPI, in the `bench` extra).
 
-    python -m bench.profile synth [N]   # the construct-library app, N settings (default 1000)
-    python -m bench.profile plan  [N]   # every provider process of a no-change plan of N (default 100)
-    python -m bench.profile apply [N]   # every provider process of an apply of N new settings (default 1000)
+    python -m bench.profile synth [N]   # pyinstrument on the construct-library app, N settings (1000)
+    python -m bench.profile plan  [N]   # py-spy on every provider process of a no-change plan of N (100)
+    python -m bench.profile apply [N]   # py-spy on every provider process of an apply of N (1000)
 
-Reports go to `.bench-profile/` (one text file per process, slowest first on the console).
+The provider serves gRPC calls on a pool of threads, which pyinstrument (main thread only) does not
+see, so provider runs use py-spy (all threads, busy samples only). Reports go to `.bench-profile/`;
+for py-spy the console shows the functions holding the most samples (inclusive), per process.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import shlex
 import subprocess
 import sys
+from collections import Counter
+from pathlib import Path
 
 from bench.context import Context
 from bench.env import HERE, ROOT, Workdir, base_env, settings_config
@@ -32,13 +36,33 @@ def profile_synth(count: int) -> None:
     print(out)
 
 
+def top_functions(raw: Path, limit: int = 25) -> list[tuple[int, str]]:
+    """(samples, function) with the most inclusive samples in a py-spy `raw` (collapsed) file."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        total += int(n)
+        for frame in set(stack.split(";")):
+            counts[frame] += int(n)
+    return [(total, "TOTAL busy samples"), *((c, f) for f, c in counts.most_common(limit))]
+
+
 def profile_terraform(kind: str, count: int) -> None:
     ctx = Context.create()
     try:
         launcher = ctx.mirror.ours_exe
-        inner = " ".join(shlex.quote(a) for a in _pyinstrument())
+        spy = shlex.quote(str(Path(sys.executable).with_name("py-spy")))
+        py = shlex.quote(sys.executable)
+        # py-spy attaches after the start, so its own output never reaches Terraform's handshake.
         launcher.write_text(
-            f'#!/bin/sh\nexec {inner} -o "{OUT}/{kind}-$$.txt" -m terraform_provider_intune.main "$@"\n'
+            "#!/bin/sh\n"
+            f'{py} -m terraform_provider_intune.main "$@" &\n'
+            "child=$!\n"
+            f'{spy} record -r 250 -f raw -o "{OUT}/{kind}-$child.txt" --pid $child >/dev/null 2>&1 &\n'
+            "wait\n"
         )
         work = Workdir(ctx.dir("profile"), ctx.mirror.rc, ctx.provider_env())
         work.write(settings_config(count, "ours"))
@@ -56,7 +80,9 @@ def profile_terraform(kind: str, count: int) -> None:
         ctx.close()
     reports = sorted(OUT.glob(f"{kind}-*.txt"), key=os.path.getsize, reverse=True)
     for path in reports:
-        print(path)
+        print(f"== {path}")
+        for samples, function in top_functions(path):
+            print(f"{samples:6d}  {function}")
 
 
 def main(argv: list[str]) -> int:
