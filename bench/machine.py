@@ -23,10 +23,15 @@ def _first(path: str, key: str) -> str:
 
 
 def _run(cmd: list[str]) -> str:
+    """The last line of output that looks like a version (the cdktf CLI mixes in Terraform's warnings)."""
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, env=base_env(), timeout=60).stdout.strip()
+        out = subprocess.run(cmd, capture_output=True, text=True, env=base_env(), timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return "?"
+    versions = [
+        line.strip() for line in out.splitlines() if line.strip()[:1].isdigit() or line.startswith("v")
+    ]
+    return versions[-1] if versions else "?"
 
 
 def machine() -> dict[str, str]:
@@ -41,10 +46,10 @@ def machine() -> dict[str, str]:
 
 
 def versions() -> dict[str, str]:
-    tf_json = _run([TERRAFORM, "version", "-json"])
     try:
-        terraform = str(json.loads(tf_json)["terraform_version"])
-    except (ValueError, KeyError):
+        out = subprocess.run([TERRAFORM, "version", "-json"], capture_output=True, text=True, timeout=60)
+        terraform = str(json.loads(out.stdout)["terraform_version"])
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
         terraform = "?"
     return {
         "python": platform.python_version(),
