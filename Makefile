@@ -43,8 +43,12 @@ emulator: $(BIN)/.installed ## start the local Graph emulator in the background 
 emulator-stop:
 	-$(BIN)/graph-emulator stop --data-dir .emulator
 
-bench: $(BIN)/.installed $(CDKTF) $(TF_RC)
+bench: $(BIN)/.bench-installed $(CDKTF) $(TF_RC) ## side-by-side timings with ratios; writes docs/benchmarks.md
 	$(BIN)/python -m bench
+
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 clean: emulator-stop
 	rm -rf $(VENV) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json

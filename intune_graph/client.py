@@ -30,6 +30,7 @@ from urllib.parse import quote
 import httpx
 
 from intune_graph.auth import TokenSource
+from intune_graph.defaults import DEFAULT_DEADLINE_S
 from intune_graph.errors import GraphError
 from intune_graph.pacing import WritePacer
 
@@ -66,7 +67,7 @@ class NotFound(GraphError):
 class RetryPolicy:
     """How long one operation may keep trying. No fixed try count: a deadline, like Terraform's own."""
 
-    deadline_s: float = 600.0
+    deadline_s: float = DEFAULT_DEADLINE_S
     base_delay_s: float = 0.5
     max_delay_s: float = 30.0
     read_after_write_s: float = 30.0  # how long a new id may 404 before we believe it is gone

@@ -9,8 +9,9 @@ import httpx
 from intune_graph.auth import CachedToken
 from intune_graph.client import GraphClient, RetryPolicy
 from intune_graph.credentials import HINT, build_credential, plan_methods
+from intune_graph.defaults import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
 from intune_graph.endpoint import check_base_url
-from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S, shared_pacer
+from intune_graph.pacing import shared_pacer
 from intune_graph.tls import ca_bundles, ssl_context
 from intune_model.address import DEFAULT_AUTHORITY_HOST, DEFAULT_GRAPH_ENDPOINT, PROVIDER_VERSION
 from intune_model.clouds import known_authority_hosts

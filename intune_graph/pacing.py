@@ -18,8 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-DEFAULT_WRITE_LIMIT = 100
-DEFAULT_WRITE_WINDOW_S = 20.0
+from intune_graph.defaults import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
 
 DECREASE = 0.75  # rate multiplier on each 429
 RECOVERY_WRITES = 20  # successful writes to climb back from the floor to the ceiling, roughly

@@ -8,12 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from intune_graph import Connection, RetryPolicy, check_base_url
-from intune_graph.pacing import DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
+from intune_graph.defaults import DEFAULT_DEADLINE_S, DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
+from intune_graph.endpoint import check_base_url
 from intune_model import address as a
 from intune_model.clouds import CLOUDS, DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
+
+if TYPE_CHECKING:
+    from intune_graph.connection import Connection
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
@@ -99,7 +102,7 @@ NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
     "timeout_seconds": (
         "How long one operation (create, read, update, delete, import) may keep retrying throttled "
         "or failed Graph calls and waiting for a write slot before it fails. Default 600.",
-        RetryPolicy.deadline_s,
+        DEFAULT_DEADLINE_S,
     ),
     "write_limit": (
         "Writes (POST, PATCH, DELETE) this provider sends to the tenant per `write_window_seconds`; "
@@ -181,6 +184,8 @@ def endpoints_for(
 
 def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Connection:
     """Arguments win over the environment; raise ConfigProblems naming each missing or bad one."""
+    from intune_graph.connection import Connection  # deferred: pulls in httpx
+
     env = os.environ if env is None else env
     problems = check_arguments(config)
 

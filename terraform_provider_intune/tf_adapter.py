@@ -11,7 +11,7 @@ import json
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tf import schema as tfs
 from tf import types as tft
@@ -31,9 +31,7 @@ from tf.iface import (
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
-from intune_model import FIELDS, FIELDS_BY_NAME, RESOURCE_NAME, SettingsInvalid, check_fields
-from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
-from terraform_provider_intune import data_sources as lookups
+from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, RESOURCE_TYPE
 from terraform_provider_intune.config import (
     ARGUMENT_DESCRIPTIONS,
     ARGUMENTS,
@@ -41,9 +39,16 @@ from terraform_provider_intune.config import (
     check_arguments,
     resolve,
 )
-from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError, attribute_for
+
+if TYPE_CHECKING:
+    from terraform_provider_intune.handler import DerivedCredentialHandler
+
+# The model (pydantic), the handler and the Graph client (httpx, azure-identity) are imported by the
+# calls that use them, not here: the provider reaches Terraform's handshake without loading them,
+# and `terraform validate` never loads the client at all.
 
 T = TypeVar("T")
+RESOURCE_NAME = RESOURCE_TYPE.removeprefix(f"{PROVIDER_TYPE}_")
 
 _TF_TYPES: dict[str, Callable[[], Any]] = {
     "string": tft.String,
@@ -143,6 +148,8 @@ def _known(config: Config | None) -> dict[str, Any]:
 
 def resource_schema() -> tfs.Schema:
     """Derived from `intune_model.FIELDS`: a new Graph field needs no edit here."""
+    from intune_model import FIELDS
+
     attributes = [
         tfs.Attribute(
             "id",
@@ -187,6 +194,8 @@ class DerivedCredentialResource(Resource):
         return resource_schema()
 
     def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        from intune_model import FIELDS, check_fields
+
         super().validate(diags, type_name, config)
         values = {f.name: config.get(f.name) for f in FIELDS if config.get(f.name) is not Unknown}
         if isinstance(values.get("notification_types"), list) and any(
@@ -228,6 +237,8 @@ class DerivedCredentialResource(Resource):
         return _guard(ctx.diagnostics, lambda: self._handler(ctx.diagnostics).import_(id.strip()))
 
     def _handler(self, diags: Diagnostics) -> DerivedCredentialHandler:
+        from terraform_provider_intune.handler import DerivedCredentialHandler
+
         return DerivedCredentialHandler(
             self.provider.client(), warn=lambda summary, detail: diags.add_warning(summary, detail)
         )
@@ -235,6 +246,8 @@ class DerivedCredentialResource(Resource):
 
 def _clean(state: State) -> dict[str, Any]:
     """Terraform numbers may arrive as floats; sets as lists in any order."""
+    from intune_model import FIELDS
+
     out = dict(state)
     for spec in FIELDS:
         value = out.get(spec.name)
@@ -249,6 +262,8 @@ def _guard(diags: Diagnostics, call: Callable[[], T], on_error: T | None = None)
     """Run a handler call; turn every failure into a diagnostic the user can act on."""
     from intune_graph import AuthenticationFailed, Cancelled, GraphError
     from intune_graph.credentials import CredentialConfigError
+    from intune_model import SettingsInvalid
+    from terraform_provider_intune.handler import HandlerError, attribute_for
 
     try:
         return call()
@@ -302,6 +317,8 @@ class _Object(tft.TfType):
 
 
 def _field_description(name: str) -> str:
+    from intune_model import FIELDS_BY_NAME
+
     spec = FIELDS_BY_NAME[name]
     description = spec.description
     if spec.allowed:
@@ -311,6 +328,8 @@ def _field_description(name: str) -> str:
 
 def one_data_source_schema() -> tfs.Schema:
     """`intune_derived_credential`: look-up by `id` or `display_name`, every field computed."""
+    from intune_model import FIELDS
+
     attributes = [
         tfs.Attribute(
             "id",
@@ -347,11 +366,16 @@ def one_data_source_schema() -> tfs.Schema:
 
 
 def _object_type() -> _Object:
+    from intune_model import FIELDS
+
     return _Object({"id": tft.String(), **{spec.name: _TF_TYPES[spec.kind]() for spec in FIELDS}})
 
 
 def all_data_source_schema() -> tfs.Schema:
     """`intune_derived_credentials`: every object, optionally only one issuer's."""
+    from intune_model import FIELDS
+    from terraform_provider_intune import data_sources as lookups
+
     return tfs.Schema(
         version=0,
         attributes=[
@@ -400,6 +424,8 @@ class DerivedCredentialDataSource(DataSource):
 
     @classmethod
     def get_name(cls) -> str:
+        from terraform_provider_intune import data_sources as lookups
+
         return lookups.ONE_NAME
 
     @classmethod
@@ -407,6 +433,8 @@ class DerivedCredentialDataSource(DataSource):
         return one_data_source_schema()
 
     def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        from terraform_provider_intune import data_sources as lookups
+
         super().validate(diags, type_name, config)
         # An unknown value (from a variable or another resource) counts as given.
         given = {k: (True if config.get(k) is Unknown else config.get(k)) for k in ("id", "display_name")}
@@ -414,6 +442,8 @@ class DerivedCredentialDataSource(DataSource):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
+        from terraform_provider_intune import data_sources as lookups
+
         return _guard(
             ctx.diagnostics,
             lambda: _clean(
@@ -434,6 +464,8 @@ class DerivedCredentialsDataSource(DataSource):
 
     @classmethod
     def get_name(cls) -> str:
+        from terraform_provider_intune import data_sources as lookups
+
         return lookups.ALL_NAME
 
     @classmethod
@@ -441,6 +473,8 @@ class DerivedCredentialsDataSource(DataSource):
         return all_data_source_schema()
 
     def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        from terraform_provider_intune import data_sources as lookups
+
         super().validate(diags, type_name, config)
         issuer = config.get("issuer")
         if isinstance(issuer, str) and issuer not in lookups.ISSUER_VALUES:
@@ -451,6 +485,8 @@ class DerivedCredentialsDataSource(DataSource):
             )
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
+        from terraform_provider_intune import data_sources as lookups
+
         def call() -> State:
             found = lookups.find_all(self.provider.client(), issuer=_config_value(config, "issuer"))
             found[lookups.ALL_LIST_ATTRIBUTE] = [_clean(p) for p in found[lookups.ALL_LIST_ATTRIBUTE]]
