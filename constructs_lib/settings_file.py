@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intune_model import SettingsInvalid, state_from_model, validate_settings
+from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -84,6 +84,8 @@ class SettingsFileEntry:
     import_id: str | None = None
     line: int = 0
     path: Path | None = field(default=None, compare=False)
+    settings: DerivedCredentialSettingsModel | None = field(default=None, compare=False, repr=False)
+    """The validated model the arguments came from."""
 
 
 def load_settings_file(path: str | Path, *, stack: str | None = None) -> list[SettingsFileEntry]:
@@ -128,7 +130,7 @@ def parse_settings(
             continue
         label += f" (key {key!r})"
         if key in seen:
-            problems.append((line, f"{label}: duplicate key, first used on line {seen[key]}"))
+            problems.append((line, f"{label}: duplicate key {key!r}, first used on line {seen[key]}"))
             continue
         seen[key] = line
         import_id = entry.get("import_id")
@@ -142,7 +144,7 @@ def parse_settings(
             problems.extend((line, f"{label}: {f}: {m}") for f, m in exc.problems)
             continue
         arguments = {k: v for k, v in state_from_model(model).items() if v is not None}
-        out.append(SettingsFileEntry(key, arguments, import_id, line, source))
+        out.append(SettingsFileEntry(key, arguments, import_id, line, source, model))
     if problems:
         raise SettingsFileError(source, problems)
     return out

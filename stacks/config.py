@@ -51,7 +51,8 @@ from constructs_lib.provider import (
     STRING_ARGUMENTS,
     check_provider_arguments,
 )
-from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
+from constructs_lib.settings_file import SettingsFileError, parse_json_with_lines, parse_settings
+from intune_model import DerivedCredentialSettingsModel, state_from_model
 from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -138,10 +139,11 @@ class AppConfig:
 
 def load_config(path: str | Path) -> AppConfig:
     """Read and validate a configuration file; raise `ConfigError` (a `ValueError`) naming the file,
-    the stack, the entry key and index, and every field problem."""
+    the stack, and for every bad entry its line, index, key and field problems. Entries are checked
+    by `constructs_lib.settings_file`, the same rules `DerivedCredentialSettings.from_file` uses."""
     source = Path(path)
     try:
-        raw = json.loads(source.read_text(encoding="utf-8"))
+        raw = parse_json_with_lines(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{source}: configuration file not found") from None
     except json.JSONDecodeError as exc:
@@ -195,31 +197,15 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
         entries_raw = s_raw.get("settings", [])
         if not isinstance(entries_raw, list):
             raise fail(f"{label}: settings must be a list of entries")
-        entries: list[SettingsEntry] = []
-        seen_keys: set[str] = set()
-        for e_index, e_raw in enumerate(entries_raw):
-            e_label = f"{label} settings[{e_index}]"
-            if not isinstance(e_raw, dict):
-                raise fail(f"{e_label}: expected an object with a key and the resource fields")
-            key = e_raw.get("key")
-            if not isinstance(key, str) or not NAME_PATTERN.match(key):
-                raise fail(
-                    f"{e_label}: key {key!r} is not valid; start with a letter, then letters, digits, - or _"
-                )
-            e_label += f" (key {key!r})"
-            if key in seen_keys:
-                raise fail(f"{e_label}: duplicate key {key!r} in stack {name!r}")
-            seen_keys.add(key)
-            values = {k: v for k, v in e_raw.items() if k not in ("key", "import_id")}
-            import_id = e_raw.get("import_id")
-            if import_id is not None and (not isinstance(import_id, str) or not import_id.strip()):
-                raise fail(f"{e_label}: import_id must be the Graph id of an existing object (a string)")
-            try:
-                model = validate_settings(values, subject=f"settings entry {key!r}")
-            except SettingsInvalid as exc:
-                problems = "\n".join(f"  - {f}: {m}" for f, m in exc.problems)
-                raise fail(f"{e_label}: invalid settings:\n{problems}") from exc
-            entries.append(SettingsEntry(key, model, import_id))
+        try:
+            parsed = parse_settings(entries_raw, source=where)
+        except SettingsFileError as exc:
+            problems = "\n".join(
+                f"  - line {line}: {label} {message}" if line else f"  - {label} {message}"
+                for line, message in exc.problems
+            )
+            raise fail(f"{label}: invalid settings:\n{problems}") from None
+        entries = [SettingsEntry(e.key, e.settings, e.import_id) for e in parsed if e.settings is not None]
         stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider, backend=backend))
     return AppConfig(stacks=tuple(stacks), source=source)
 

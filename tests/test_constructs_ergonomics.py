@@ -147,7 +147,7 @@ def test_from_file_adopts_and_reports_file_and_line(tmp_path: Path) -> None:
     text = str(err.value)
     assert f"{bad}:5: stack 'prod' settings[1] (key 'wrong'): issuer: 'acme' is not an issuer" in text
     assert f"{bad}:5: stack 'prod' settings[1] (key 'wrong'): renewal_threshold_percentage" in text
-    assert f"{bad}:7: stack 'prod' settings[2] (key 'ok'): duplicate key, first used on line 4" in text
+    assert f"{bad}:7: stack 'prod' settings[2] (key 'ok'): duplicate key 'ok', first used on line 4" in text
     broken = tmp_path / "broken.json"
     broken.write_text('{"settings": [\n  {"key": "x",}\n]}')
     with pytest.raises(SettingsFileError, match=r"broken.json:2: not valid JSON"):

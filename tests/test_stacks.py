@@ -310,3 +310,21 @@ def test_provider_reliability_arguments_come_from_the_settings_file(tmp_path: Pa
             parse_config(
                 {"stacks": [{"name": "t", "provider": bad, "settings": []}]}, source=tmp_path / "s.json"
             )
+
+
+def test_every_bad_entry_is_reported_with_its_line(tmp_path: Path) -> None:
+    entries = [
+        {"key": "ok", "display_name": "A", "issuer": "xTec"},
+        {"key": "broken", "display_name": "", "issuer": "String"},
+        {"key": "ok", "display_name": "B", "issuer": "xTec"},
+    ]
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"stacks": [{"name": "t1", "settings": entries}]}, indent=1))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    broken = "line 11: stacks[0] ('t1') settings[1] (key 'broken')"
+    assert f"{broken}: display_name: must not be empty" in message
+    assert f"{broken}: issuer: 'String' is not an issuer" in message
+    twin = "line 16: stacks[0] ('t1') settings[2] (key 'ok')"
+    assert f"{twin}: duplicate key 'ok', first used on line 6" in message
