@@ -9,6 +9,7 @@ Microsoft identity platform's token endpoint, over real HTTPS.
         emu.tenant_id, emu.client_id, emu.client_secret, emu.ca_file
         emu.env()            # AZURE_* , INTUNE_GRAPH_ENDPOINT, SSL_CERT_FILE, REQUESTS_CA_BUNDLE
         emu.objects(), emu.get_object(id), emu.patch_object(id, {...}), emu.requests
+        emu.managed_identity_env()   # IDENTITY_ENDPOINT, IDENTITY_HEADER (App Service style)
 
 A token comes from azure-identity unmodified::
 

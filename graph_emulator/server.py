@@ -37,6 +37,8 @@ from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, 
 from graph_emulator.graph import DerivedCredentials, GraphContext, graph_error, normalise
 from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
 from graph_emulator.identity_types import FederatedCredential
+from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
+from graph_emulator.managed_identity import ManagedIdentityEndpoint
 from graph_emulator.oidc import PATH_PREFIX as OIDC_PREFIX
 from graph_emulator.oidc import OidcIssuer
 from graph_emulator.store import DB_NAME, ObjectStore
@@ -106,6 +108,11 @@ class GraphEmulator:
         )
         self.identity = Identity(
             primary, extras, credentials_path=self.data_dir / CREDENTIALS_NAME, token_lifetime=token_lifetime
+        )
+        self.managed_identity = ManagedIdentityEndpoint(
+            resources=self._graph_endpoints,
+            issue=lambda client_id: self.identity.issue(self.tenant_id.lower(), client_id),
+            token_lifetime=token_lifetime,
         )
         self._server: _TLSServer | None = None
         self._thread: threading.Thread | None = None
@@ -283,6 +290,11 @@ class GraphEmulator:
             ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.request_token,
         }
 
+    def managed_identity_env(self) -> dict[str, str]:
+        """`IDENTITY_ENDPOINT` / `IDENTITY_HEADER` as App Service gives a workload with a managed
+        identity; `managed_identity.client_id` is that identity's client id (for user-assigned use)."""
+        return self.managed_identity.env(self.authority_host)
+
     def issue_token(self, tenant_id: str | None = None, client_id: str | None = None) -> str:
         """An access token without a token request (for tests that don't exercise auth)."""
         return self.identity.issue(
@@ -344,6 +356,8 @@ class GraphEmulator:
         lowered = [s.lower() for s in segments]
         if segments and segments[0] == OIDC_PREFIX:
             return self._require_oidc().route(request, segments[1:])
+        if segments and segments[0] == MSI_PREFIX:
+            return self.managed_identity.route(request, segments[1:])
         if len(segments) >= 2 and segments[0].lower() not in GRAPH_VERSIONS:
             tenant, rest = segments[0], lowered[1:]
             if rest == ["v2.0", ".well-known", "openid-configuration"] and request.method == "GET":

@@ -197,3 +197,24 @@ def test_nothing_configured_lists_what_was_tried(
     assert "tried, in order: Azure CLI, managed identity" in said(proc)
     assert "Azure CLI not found" in said(proc)
     assert "Configure one of: AZURE_CLIENT_SECRET" in said(proc)
+
+
+@pytest.mark.parametrize("assigned", ["system", "user"])
+def test_managed_identity_when_chosen(
+    tmp_path: Path, cli_config: Path, emu: GraphEmulator, assigned: str
+) -> None:
+    """App Service-style managed identity (IDENTITY_ENDPOINT/IDENTITY_HEADER) served by the emulator:
+    no secret anywhere; a user-assigned identity is picked by AZURE_CLIENT_ID."""
+    env = dict(emu.managed_identity_env())
+    if assigned == "user":
+        env["AZURE_CLIENT_ID"] = emu.managed_identity.client_id
+    assert created(emu, run(tmp_path, cli_config, emu, env, {"use_msi": True}))
+
+
+def test_managed_identity_with_a_wrong_identity_header_fails(
+    tmp_path: Path, cli_config: Path, emu: GraphEmulator
+) -> None:
+    env = {**emu.managed_identity_env(), "IDENTITY_HEADER": "not-the-platform's"}
+    proc = run(tmp_path, cli_config, emu, env, {"use_msi": True})
+    assert proc.returncode != 0
+    assert "managed identity" in said(proc) and "X-IDENTITY-HEADER" in said(proc)
