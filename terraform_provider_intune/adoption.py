@@ -43,11 +43,6 @@ def matches(props: Mapping[str, Any], graph_object: Mapping[str, Any]) -> bool:
     return True
 
 
-def display_name_filter(display_name: str) -> str:
-    """OData `$filter` selecting objects by `displayName` (single quotes doubled)."""
-    return "displayName eq '" + display_name.replace("'", "''") + "'"
-
-
 def fingerprint(props: Mapping[str, Any]) -> str:
     canonical = {
         f.name: sorted(v) if isinstance(v := props.get(f.name), list) else v

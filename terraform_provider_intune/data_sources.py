@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from intune_graph import GraphClient
+from intune_graph import GraphClient, odata
 from intune_model import COLLECTION_PATH, FIELDS_BY_NAME, Issuer, from_graph
 from terraform_provider_intune.handler import HandlerError, Props
 
@@ -18,11 +18,6 @@ ONE_NAME = "derived_credential"
 ALL_NAME = "derived_credentials"
 ALL_LIST_ATTRIBUTE = "derived_credentials"
 ISSUER_VALUES = tuple(m.value for m in Issuer)
-
-
-def odata_string(value: str) -> str:
-    """An OData string literal: single quotes, with embedded quotes doubled."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def find_one(client: GraphClient, *, item_id: str | None = None, display_name: str | None = None) -> Props:
@@ -54,7 +49,7 @@ def find_one(client: GraphClient, *, item_id: str | None = None, display_name: s
         raise HandlerError("display_name must not be empty", "", attribute="display_name")
     matches = [
         from_graph(o)
-        for o in client.iter(COLLECTION_PATH, f"displayName eq {odata_string(display_name)}")
+        for o in client.iter(COLLECTION_PATH, odata.eq("displayName", display_name))
         if o.get("displayName") == display_name  # exact, whatever the server's collation
     ]
     if not matches:
@@ -82,7 +77,7 @@ def iter_all(client: GraphClient, *, issuer: str | None = None) -> Iterator[Prop
             f"allowed values: {', '.join(ISSUER_VALUES)}",
             attribute="issuer",
         )
-    odata_filter = None if issuer is None else f"issuer eq {odata_string(issuer)}"
+    odata_filter = None if issuer is None else odata.eq("issuer", issuer)
     for obj in client.iter(COLLECTION_PATH, odata_filter):
         yield from_graph(obj)
 

@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from intune_graph import GraphClient
+from intune_graph import GraphClient, odata
 from intune_model import COLLECTION_PATH, FIELDS, SettingsInvalid, validate_settings
-from terraform_provider_intune.data_sources import ISSUER_VALUES, odata_string
+from terraform_provider_intune.data_sources import ISSUER_VALUES
 from terraform_provider_intune.handler import HandlerError, adopted_state
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")  # the stacks' key rule
@@ -31,7 +31,7 @@ def iter_pages(
         raise HandlerError(f"{issuer!r} is not an issuer", f"allowed values: {', '.join(ISSUER_VALUES)}")
     params = {"$count": "true"}
     if issuer is not None:
-        params["$filter"] = f"issuer eq {odata_string(issuer)}"
+        params["$filter"] = odata.eq("issuer", issuer)
     resp = client.request("GET", COLLECTION_PATH, params=params, expect=(200,))
     first = True
     while True:

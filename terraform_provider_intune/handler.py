@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound
+from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
 from intune_model import (
     COLLECTION_PATH,
     FIELDS,
@@ -23,7 +23,7 @@ from intune_model import (
     to_graph,
     validate_settings,
 )
-from terraform_provider_intune.adoption import LEDGER, CreateLedger, display_name_filter
+from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
 IMPORT_GRACE_S = 5.0
@@ -117,7 +117,7 @@ class DerivedCredentialHandler:
         return new_id, {**_fields(props), "id": new_id}
 
     def _matching(self, props: Mapping[str, Any]) -> list[str]:
-        listed = self._client.list(self.collection, display_name_filter(str(props["display_name"])))
+        listed = self._client.list(self.collection, odata.eq("displayName", str(props["display_name"])))
         return self._ledger.candidates(props, listed, before=set())
 
     def _find_lost_create(

@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from graph_emulator import FaultPlan, Request, Response
-from intune_graph import GraphClient, RetryPolicy, WritePacer
+from intune_graph import GraphClient, RetryPolicy, WritePacer, odata
 from intune_graph.client import AmbiguousCreate
 from intune_graph.errors import GraphError
-from terraform_provider_intune.adoption import CreateLedger, display_name_filter, fingerprint, matches
+from terraform_provider_intune.adoption import CreateLedger, fingerprint, matches
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
 from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError
 from tests.scripted_graph import scripted_client
@@ -219,7 +219,7 @@ def test_matches_compares_every_field_with_server_defaults_for_unset_ones() -> N
 
 
 def test_filter_quotes_are_doubled_and_fingerprint_ignores_set_order() -> None:
-    assert display_name_filter("Pure 'bred'") == "displayName eq 'Pure ''bred'''"
+    assert odata.eq("displayName", "Pure 'bred'") == "displayName eq 'Pure ''bred'''"
     assert fingerprint(PROPS) == fingerprint({**PROPS, "notification_types": ["companyPortal", "email"]})
     assert fingerprint(PROPS) != fingerprint({**PROPS, "issuer": "xTec"})
 
@@ -257,7 +257,7 @@ class FakeGraph:
         return answer
 
     def list(self, collection: str, odata_filter: str | None = None) -> list[dict[str, Any]]:
-        assert odata_filter == display_name_filter(PROPS["display_name"])
+        assert odata_filter == odata.eq("displayName", PROPS["display_name"])
         return self.lists.pop(0) if len(self.lists) > 1 else self.lists[0]
 
     def get_after_write(self, collection: str, item_id: str, grace_s: float | None = None) -> Any:
