@@ -1,9 +1,10 @@
-"""The resource's single schema: fields, Graph names, rules and the Graph JSON mapping.
+"""The resources' descriptions: field kinds (`schema`), one spec per Graph resource (`resources/`),
+the list of specs (`registry`), the exception root (`errors`), and a pydantic model derived from a
+spec for the consumers that want one (`typed`).
 
-`intune_model.address` (names and environment variables) is plain constants; everything else lives
-in `intune_model.settings`, which builds a pydantic model, and is loaded on first use of one of its
-names, so a process that only needs the addresses (the provider up to its handshake, the installer)
-never pays for pydantic.
+The names below are compatibility aliases onto the derived-credential spec (`intune_model.settings`),
+loaded on first use (PEP 562); none of them imports pydantic except `validate_settings` and
+`DerivedCredentialSettingsModel`, which load it when called or asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from intune_model.address import (
 )
 
 if TYPE_CHECKING:
+    from intune_model.errors import IntuneError
     from intune_model.settings import (
         COLLECTION_PATH,
         FIELDS,
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
         FIELDS_BY_NAME,
         ODATA_TYPE,
         REQUIRED_PERMISSION,
-        RESOURCE_NAME,
         DerivedCredentialSettingsModel,
         FieldSpec,
         Issuer,
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
         validate_settings,
     )
 
-_EAGER = ("PROVIDER_SOURCE", "PROVIDER_TYPE", "PROVIDER_VERSION", "RESOURCE_TYPE")
-
 __all__ = [
     "COLLECTION_PATH",
     "FIELDS",
@@ -56,10 +55,10 @@ __all__ = [
     "PROVIDER_TYPE",
     "PROVIDER_VERSION",
     "REQUIRED_PERMISSION",
-    "RESOURCE_NAME",
     "RESOURCE_TYPE",
     "DerivedCredentialSettingsModel",
     "FieldSpec",
+    "IntuneError",
     "Issuer",
     "NotificationType",
     "SettingsInvalid",
@@ -74,13 +73,15 @@ __all__ = [
     "to_graph",
     "validate_settings",
 ]
+_LAZY = frozenset(__all__) - {"PROVIDER_SOURCE", "PROVIDER_TYPE", "PROVIDER_VERSION", "RESOURCE_TYPE"}
 
 
 def __getattr__(name: str) -> Any:
     """Load `intune_model.settings` when one of its names is first asked for (PEP 562)."""
-    if name not in __all__ or name in _EAGER:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("intune_model.settings"), name)
+    module = "intune_model.errors" if name == "IntuneError" else "intune_model.settings"
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
