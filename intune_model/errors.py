@@ -17,13 +17,11 @@ class IntuneError(Exception):
 
     def __init__(self, summary: str, detail: str = "", attribute: str | None = None):
         super().__init__(summary)
-        self.summary = summary
-        self.detail = detail
-        self.attribute = attribute
+        self._diagnostic: Diagnostic = (summary, detail, attribute)
 
     def diagnostics(self) -> list[Diagnostic]:
         """One entry per problem, for Terraform's diagnostics."""
-        return [(self.summary, self.detail, self.attribute)]
+        return [self._diagnostic]
 
     def lines(self) -> list[str]:
         """What a command-line tool prints after `error: ` (one entry per problem)."""
@@ -35,19 +33,37 @@ class ProblemsError(IntuneError, ValueError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[tuple[str, str]], text: str, summary_prefix: str):
+    def __init__(
+        self, problems: list[tuple[str, str]], text: str, summary_prefix: str, *, with_path: bool = True
+    ):
         self.problems = problems
         self._prefix = summary_prefix
+        self._with_path = with_path
         super().__init__(text)
 
-    def __str__(self) -> str:
-        return self.summary
-
     def diagnostics(self) -> list[Diagnostic]:
-        return [(f"{self._prefix}{name}", message, name) for name, message in self.problems]
+        return [
+            (f"{self._prefix}{name}", message, name if self._with_path else None)
+            for name, message in self.problems
+        ]
 
     def lines(self) -> list[str]:
         return [f"{name}: {message}" for name, message in self.problems]
+
+
+class MessageError(IntuneError):
+    """An error carrying one message; its diagnostic has the class's fixed `SUMMARY`."""
+
+    SUMMARY = "Failed"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [(self.SUMMARY, str(self), None)]
+
+    def lines(self) -> list[str]:
+        return [f"{self.SUMMARY[0].lower()}{self.SUMMARY[1:]}: {self}"]
 
 
 class SettingsInvalid(ProblemsError):

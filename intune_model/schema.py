@@ -275,6 +275,7 @@ class ResourceSpec:
     lookup_field: str
     adoption_key: str
     list_filters: tuple[str, ...] = ()
+    lookup_phrase: str = ""  # "named": messages say "No <title> named 'x'" (default "with <lookup_field>")
     permission: str = ""
     docs_url: str = ""
     docs_example: str = ""  # HCL of one resource block, for the docs

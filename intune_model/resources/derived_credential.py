@@ -88,6 +88,7 @@ SPEC = ResourceSpec(
     lookup_field="display_name",
     adoption_key="display_name",
     list_filters=("issuer",),
+    lookup_phrase="named",
     extra={
         "resource_example": """resource "intune_derived_credential" "purebred" {
   display_name                 = "Purebred derived credentials"
