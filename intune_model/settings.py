@@ -11,47 +11,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from intune_model.errors import SettingsInvalid
-from intune_model.resources.derived_credential import (
-    ISSUER_VALUES,
-    NOTIFICATION_VALUES,
-    SPEC,
-    Issuer,
-    NotificationType,
-)
-from intune_model.schema import TfType, is_absolute_http_url
+from intune_model.errors import SettingsInvalid as SettingsInvalid
+from intune_model.resources.derived_credential import ISSUER_VALUES as ISSUER_VALUES
+from intune_model.resources.derived_credential import NOTIFICATION_VALUES as NOTIFICATION_VALUES
+from intune_model.resources.derived_credential import SPEC
+from intune_model.resources.derived_credential import Issuer as Issuer
+from intune_model.resources.derived_credential import NotificationType as NotificationType
+from intune_model.schema import TfType
+from intune_model.schema import is_absolute_http_url as is_absolute_http_url
 
 if TYPE_CHECKING:
     from intune_model.typed import SpecModel
-    from intune_model.typed import SpecModel as DerivedCredentialSettingsModel
 
-__all__ = [
-    "COLLECTION_PATH",
-    "FIELDS",
-    "FIELDS_BY_GRAPH_NAME",
-    "FIELDS_BY_NAME",
-    "ISSUER_VALUES",
-    "NOTIFICATION_VALUES",
-    "ODATA_TYPE",
-    "REQUIRED_PERMISSION",
-    "SERVER_DEFAULTS",
-    "DerivedCredentialSettingsModel",
-    "FieldSpec",
-    "Issuer",
-    "NotificationType",
-    "SettingsInvalid",
-    "check_fields",
-    "check_graph_body",
-    "from_graph",
-    "is_absolute_http_url",
-    "is_server_default",
-    "notification_flags",
-    "parse_notification_flags",
-    "same_value",
-    "state_from_model",
-    "to_graph",
-    "validate_settings",
-]
 
 ODATA_TYPE = SPEC.odata_type
 COLLECTION_PATH = SPEC.collection_path

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from tf import schema as tfs
 from tf import types as tft
@@ -13,12 +13,13 @@ from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from intune_model.schema import ResourceSpec
+from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, config_value
 from terraform_provider_intune.plugin.diagnostics import guard
 from terraform_provider_intune.plugin.resources import TF_TYPES
 
 if TYPE_CHECKING:
-    from terraform_provider_intune.plugin.provider import IntuneProvider
+    pass
 
 
 class _Object(tft.TfType):
@@ -132,17 +133,8 @@ def all_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
     )
 
 
-class OneDataSource(DataSource):
+class OneDataSource(SpecBound, DataSource):
     """`intune_<name>` of `spec`; `data_source_classes` makes one subclass per spec."""
-
-    spec: ClassVar[ResourceSpec]
-
-    def __init__(self, provider: IntuneProvider):
-        self.provider = provider
-
-    @classmethod
-    def get_name(cls) -> str:
-        return cls.spec.name
 
     @classmethod
     def get_schema(cls) -> tfs.Schema:
@@ -176,13 +168,8 @@ class OneDataSource(DataSource):
         )
 
 
-class AllDataSource(DataSource):
+class AllDataSource(SpecBound, DataSource):
     """`intune_<plural>` of `spec`."""
-
-    spec: ClassVar[ResourceSpec]
-
-    def __init__(self, provider: IntuneProvider):
-        self.provider = provider
 
     @classmethod
     def get_name(cls) -> str:

@@ -5,7 +5,7 @@ the spec. The handler (and with it the Graph client) is imported by the calls th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from tf import schema as tfs
 from tf import types as tft
@@ -22,12 +22,12 @@ from tf.iface import (
 from tf.utils import Diagnostics
 
 from intune_model.schema import ResourceSpec, TfType
+from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, known_fields
 from terraform_provider_intune.plugin.diagnostics import guard
 
 if TYPE_CHECKING:
     from terraform_provider_intune.handler import Handler
-    from terraform_provider_intune.plugin.provider import IntuneProvider
 
 TF_TYPES: dict[TfType, Callable[[], Any]] = {
     "string": tft.String,
@@ -56,17 +56,8 @@ def resource_schema(spec: ResourceSpec) -> tfs.Schema:
     return tfs.Schema(version=0, attributes=attributes, description=spec.description)
 
 
-class SpecResource(Resource):
+class SpecResource(SpecBound, Resource):
     """The resource of `spec`; `resource_class` makes one subclass per spec."""
-
-    spec: ClassVar[ResourceSpec]
-
-    def __init__(self, provider: IntuneProvider):
-        self.provider = provider
-
-    @classmethod
-    def get_name(cls) -> str:
-        return cls.spec.name
 
     @classmethod
     def get_schema(cls) -> tfs.Schema:
