@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from intune_model.errors import SettingsInvalid
@@ -40,8 +40,8 @@ def is_absolute_http_url(value: str) -> bool:
 class Kind:
     """How one field is typed, checked, sent to Graph, read back and compared for drift."""
 
-    tf_type: TfType = "string"
-    python_type: Any = str
+    tf_type: ClassVar[TfType] = "string"
+    python_type: ClassVar[Any] = str
     allowed: tuple[str, ...] = ()
 
     def check(self, value: Any) -> str | None:
@@ -116,8 +116,8 @@ class Number(Kind):
 
     minimum: int | None = None
     maximum: int | None = None
-    tf_type: TfType = "number"
-    python_type: Any = int
+    tf_type: ClassVar[TfType] = "number"
+    python_type: ClassVar[Any] = int
 
     def check(self, value: Any) -> str | None:
         ok = isinstance(value, int) and not isinstance(value, bool)
@@ -153,8 +153,8 @@ class StringSet(Kind):
 
     allowed: tuple[str, ...] = ()
     noun: str = "value"
-    tf_type: TfType = "set_of_string"
-    python_type: Any = frozenset[str]
+    tf_type: ClassVar[TfType] = "set_of_string"
+    python_type: ClassVar[Any] = frozenset[str]
 
     def check(self, value: Any) -> str | None:
         if isinstance(value, str) or not isinstance(value, Iterable):

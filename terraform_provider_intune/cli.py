@@ -40,8 +40,9 @@ def _spec_options(parser: argparse.ArgumentParser, *, filters: bool = False, loo
         for name in spec.list_filters if filters else (spec.lookup_field,) if lookup else ():
             if name not in seen:
                 seen.add(name)
-                label = "only objects with this " if filters else "exact value instead of an id: "
-                parser.add_argument("--" + name.replace("_", "-"), dest=name, help=label + name)
+                words = name.replace("_", " ")
+                label = f"only objects with this {words}" if filters else f"exact {words} instead of an id"
+                parser.add_argument("--" + name.replace("_", "-"), dest=name, help=label)
 
 
 def _spec(args: argparse.Namespace) -> ResourceSpec:
