@@ -52,6 +52,15 @@ def specs() -> tuple[ResourceSpec, ...]:
     return _specs(os.environ.get(ENV_EXTRA_SPECS, ""))
 
 
+def usable_specs() -> tuple[tuple[ResourceSpec, ...], IntuneError | None]:
+    """Every registered spec, or, when `INTUNE_EXTRA_SPECS` cannot be loaded, the built-in ones and
+    the error (for a host that must keep serving and report it, like the provider's schema call)."""
+    try:
+        return specs(), None
+    except IntuneError as exc:
+        return _specs(""), exc
+
+
 def spec_named(name: str) -> ResourceSpec:
     for spec in specs():
         if spec.name == name:

@@ -18,7 +18,7 @@ from tf.iface import Config, Provider
 from tf.utils import Diagnostics
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
-from intune_model.registry import specs
+from intune_model.registry import usable_specs
 from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ARGUMENTS, check_arguments, resolve
 from terraform_provider_intune.plugin.codec import known
 from terraform_provider_intune.plugin.data_sources import data_source_classes
@@ -43,6 +43,9 @@ class IntuneProvider(Provider):
         return PROVIDER_SOURCE
 
     def get_provider_schema(self, diags: Diagnostics) -> tfs.Schema:
+        _, problem = usable_specs()
+        for summary, detail, _attribute in problem.diagnostics() if problem else ():
+            diags.add_error(summary, detail)
         return tfs.Schema(
             version=0,
             attributes=[
@@ -65,10 +68,10 @@ class IntuneProvider(Provider):
         self._config = known(config)
 
     def get_data_sources(self) -> list[Any]:
-        return [cls for spec in specs() for cls in data_source_classes(spec)]
+        return [cls for spec in usable_specs()[0] for cls in data_source_classes(spec)]
 
     def get_resources(self) -> list[Any]:
-        return [resource_class(spec) for spec in specs()]
+        return [resource_class(spec) for spec in usable_specs()[0]]
 
     def client(self) -> Any:
         """The process's Graph client, built on first use (so `validate` needs no credentials)."""
