@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 import cdktf
 from constructs import Construct
 
 from constructs_lib._tokens import create, is_token, struct
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
+from intune_model.arguments import (
+    BOOL_ARGUMENTS,
+    SECRET_ARGUMENTS,
+    STRING_ARGUMENTS,
+    URL_ARGUMENTS,
+    check_base_url,
+)
+from intune_model.arguments import NUMBER_ARGUMENT_NAMES as NUMBER_ARGUMENTS
 from intune_model.clouds import CLOUDS
 
-_LOOPBACK_NAMES = ("localhost",)
-
-# Provider arguments by kind (the settings-file loader in `stacks` accepts the same names). The
-# secret ones accept only a reference
-# (a token such as a sensitive, ephemeral TerraformVariable): a literal would be written into
-# cdk.tf.json. Without them the provider reads AZURE_CLIENT_SECRET etc. from the environment.
-STRING_ARGUMENTS = (
-    "tenant_id",
-    "client_id",
-    "client_certificate_path",
-    "federated_token_file",
-    "cloud",
-    "graph_endpoint",
-    "authority_host",
-)
-SECRET_ARGUMENTS = ("client_secret", "client_certificate_password")
-BOOL_ARGUMENTS = ("use_oidc", "use_cli", "use_msi")
-NUMBER_ARGUMENTS = ("timeout_seconds", "write_limit", "write_window_seconds")
-_ARGUMENTS = (
-    "tenant_id",
-    "client_id",
-    "client_secret",
-    "client_certificate_path",
-    "client_certificate_password",
-    "federated_token_file",
-    "use_oidc",
-    "use_cli",
-    "use_msi",
-    "cloud",
-    "graph_endpoint",
-    "authority_host",
-    *NUMBER_ARGUMENTS,
-)
-_URL_ARGUMENTS = ("graph_endpoint", "authority_host")
+# Provider arguments by kind come from the provider's own table (`intune_model.arguments`), as does
+# the URL rule. The secret ones accept only a reference (a token such as a sensitive, ephemeral
+# TerraformVariable): a literal would be written into cdk.tf.json. Without them the provider reads
+# AZURE_CLIENT_SECRET etc. from the environment.
+__all__ = [
+    "BOOL_ARGUMENTS",
+    "NUMBER_ARGUMENTS",
+    "SECRET_ARGUMENTS",
+    "STRING_ARGUMENTS",
+    "IntuneProvider",
+    "check_endpoint_url",
+    "check_provider_arguments",
+]
 
 
 # Metadata shared by the provider and its resources: cdktf writes `provider_version` as the
@@ -59,36 +44,11 @@ GENERATOR_METADATA = cdktf.TerraformProviderGeneratorMetadata(
 )
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_endpoint_url(argument: str, value: str) -> None:
-    """Raise `ValueError` naming `argument` unless `value` is an absolute https URL (http is allowed
-    only on loopback hosts such as 127.0.0.1, localhost or ::1, e.g. for the local Graph emulator)."""
-    example = "for example https://graph.microsoft.com"
-    if not isinstance(value, str) or any(c.isspace() for c in value):
-        raise ValueError(f"{argument}: {value!r} is not an absolute https URL ({example})")
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        raise ValueError(f"{argument}: {value!r} is not an absolute https URL ({example})") from None
-    if not host or parts.scheme not in ("https", "http"):
-        raise ValueError(f"{argument}: {value!r} is not an absolute https URL ({example})")
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise ValueError(
-            f"{argument}: {value!r} uses plain http, which is allowed only on loopback hosts "
-            f"(127.0.0.1, localhost, ::1); use https ({example})"
-        )
-
-
-__all__ = ["IntuneProvider", "check_endpoint_url"]
+    """Raise `ValueError` naming `argument` unless `value` is a URL the provider accepts: absolute
+    https (http only on loopback hosts such as 127.0.0.1, localhost or ::1, e.g. for the local Graph
+    emulator), without a query or fragment. The provider's own rule, so synth and plan agree."""
+    check_base_url(value, argument)
 
 
 class IntuneProvider(cdktf.TerraformProvider):
@@ -291,7 +251,7 @@ def check_provider_arguments(values: dict[str, Any]) -> None:
                 f'.add_override("ephemeral", True), set through TF_VAR_{name} — or leave {name} unset '
                 "and let the provider read it from the environment"
             )
-    for name in _URL_ARGUMENTS:
+    for name in URL_ARGUMENTS:
         value = values.get(name)
         if value is not None and not is_token(value):
             check_endpoint_url(name, value)

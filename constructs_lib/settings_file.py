@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
+from intune_model.errors import IntuneError
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-class SettingsFileError(ValueError):
+class SettingsFileError(IntuneError, ValueError):
     """Every problem in a settings file, each as ``<file>:<line>: <where>: <what>``.
 
     Attributes:

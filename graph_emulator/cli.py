@@ -39,6 +39,7 @@ from graph_emulator.faults import FaultPlan
 from graph_emulator.identity import write_private
 from graph_emulator.server import GraphEmulator
 from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
+from intune_model.errors import IntuneError
 
 ENV_FILE = "env.sh"
 PID_FILE = "emulator.pid"
@@ -277,4 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"serve": cmd_serve, "start": cmd_start, "stop": cmd_stop, "status": cmd_status}
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except IntuneError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code

@@ -1,9 +1,11 @@
-"""The emulated Graph resource: `/beta/deviceManagement/derivedCredentials`.
+"""The emulated Graph collections: one per registered spec (`intune_model.registry`), e.g.
+`/beta/deviceManagement/derivedCredentials`.
 
-Request bodies are judged by `intune_model` (the project's single schema); this module adds only
-what Graph itself does around the fields: server-assigned ids and defaults, the normalised flags
-string, OData collection options (`$filter` with `eq`/`and` on `displayName`, `issuer`, `id`;
-`$top`; `$count=true`; `$skiptoken` paging) and Graph's error shape.
+Request bodies are judged by the spec (the project's single description of a resource); this module
+adds only what Graph itself does around the fields: server-assigned ids and defaults, normalised
+values (flags in declaration order), OData collection options (`$filter` with `eq`/`and` on `id` and
+the spec's lookup, adoption and list-filter properties; `$top`; `$count=true`; `$skiptoken` paging)
+and Graph's error shape.
 """
 
 from __future__ import annotations
@@ -20,21 +22,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from graph_emulator._types import Request, Response
-from graph_emulator.store import FILTERABLE, ObjectStore
-from intune_model import FIELDS, FIELDS_BY_GRAPH_NAME, ODATA_TYPE, check_graph_body, notification_flags
-from intune_model.settings import SERVER_DEFAULTS, to_graph
-
-SEGMENT = "derivedCredentials"
-COLLECTION = f"deviceManagement/{SEGMENT}"
-
-# Graph values of the fields nobody set on create ("none", 0), derived from the schema.
-_DEFAULTS: dict[str, Any] = {
-    k: v for k, v in to_graph(SERVER_DEFAULTS, only=list(SERVER_DEFAULTS)).items() if k != "@odata.type"
-}
-# Optional properties Graph will not store null in: those with a server default. (The schema itself
-# refuses null for required ones.)
-_NULL_REFUSED = frozenset(_DEFAULTS)
-_FLAGS = frozenset(f.graph_name for f in FIELDS if f.kind == "set_of_string")
+from graph_emulator.store import ObjectStore
+from intune_model.registry import specs
+from intune_model.schema import ResourceSpec
 
 
 @dataclass
@@ -82,9 +72,9 @@ class FilterError(ValueError):
 _TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<word>[A-Za-z_$@][\w.]*)|(?P<other>\S))")
 
 
-def parse_filter(text: str) -> list[tuple[str, str]]:
+def parse_filter(text: str, filterable: tuple[str, ...]) -> list[tuple[str, str]]:
     """`displayName eq 'A' and issuer eq 'purebred'` as [(property, value), ...]. Only `eq` on
-    `FILTERABLE` properties with string literals, joined by `and`, is supported."""
+    `filterable` properties with string literals, joined by `and`, is supported."""
     tokens: list[tuple[str, str]] = []
     pos = 0
     text = text.strip()
@@ -103,8 +93,8 @@ def parse_filter(text: str) -> list[tuple[str, str]]:
         if i + 3 > len(tokens):
             raise FilterError("expected <property> eq '<value>'")
         (k1, prop), (k2, op), (k3, literal) = tokens[i : i + 3]
-        if k1 != "word" or prop not in FILTERABLE:
-            raise FilterError(f"filtering on {prop!r} is not supported; supported: {', '.join(FILTERABLE)}")
+        if k1 != "word" or prop not in filterable:
+            raise FilterError(f"filtering on {prop!r} is not supported; supported: {', '.join(filterable)}")
         if k2 != "word" or op.lower() != "eq":
             raise FilterError(f"operator {op!r} is not supported; only 'eq' is")
         if k3 != "str":
@@ -134,35 +124,88 @@ def _decode_skiptoken(token: str) -> int:
         raise FilterError(f"invalid $skiptoken {token!r}") from None
 
 
-def normalise(prop: str, value: Any) -> Any:
-    """A property value as Graph stores it (flags in declaration order)."""
-    if prop in _FLAGS and isinstance(value, str):
-        return notification_flags(p.strip() for p in value.split(",") if p.strip())
+def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
+    """A property value as Graph stores it (flags in declaration order). Without a spec, the first
+    registered spec that has the property decides."""
+    for candidate in [spec] if spec is not None else specs():
+        field = candidate.by_graph_name.get(prop)
+        if field is not None:
+            return field.kind.normalise_graph(value)
     return value
 
 
-class DerivedCredentials:
-    """Handlers for the collection and its items. Stateless apart from the store."""
+class GraphCollections:
+    """Routes a request to the collection of the registered spec its path names."""
 
     def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204) -> None:
-        if patch_status not in (200, 204):
-            raise ValueError("patch_status must be 200 or 204")
-        self.store = store
+        self.collections = [Collection(spec, store) for spec in specs()]
+        store.assign_unowned(self.collections[0].key)
         self.page_size = page_size
         self.patch_status = patch_status
 
-    # ----------------------------------------------------------------- routing
+    @property
+    def page_size(self) -> int:
+        return self.collections[0].page_size
+
+    @page_size.setter
+    def page_size(self, value: int) -> None:
+        for c in self.collections:
+            c.page_size = value
+
+    @property
+    def patch_status(self) -> int:
+        return self.collections[0].patch_status
+
+    @patch_status.setter
+    def patch_status(self, value: int) -> None:
+        if value not in (200, 204):
+            raise ValueError("patch_status must be 200 or 204")
+        for c in self.collections:
+            c.patch_status = value
 
     def route(self, request: Request, ctx: GraphContext, segments: list[str]) -> Response:
         """`segments` follow the version segment, e.g. ["deviceManagement", "derivedCredentials", id]."""
+        for collection in self.collections:
+            response = collection.route(request, ctx, segments)
+            if response is not None:
+                return response
+        return _unknown(request, ctx)
+
+
+class Collection:
+    """Handlers for one spec's collection and its items. Stateless apart from the store."""
+
+    def __init__(
+        self, spec: ResourceSpec, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204
+    ):
+        self.spec = spec
+        self.store = store
+        self.page_size = page_size
+        self.patch_status = patch_status
+        self.path = spec.collection_path.strip("/")
+        self.key = self.path  # the store's collection column
+        self.defaults = spec.graph_defaults()  # Graph values of the fields nobody set on create
+        # Optional properties Graph will not store null in: those with a server default. (The spec
+        # itself refuses null for required ones.)
+        self.null_refused = frozenset(self.defaults)
+        names = (spec.lookup_field, spec.adoption_key, *spec.list_filters)
+        self.filterable = ("id", *dict.fromkeys(spec.by_name[n].graph_name for n in names))
+
+    # ----------------------------------------------------------------- routing
+
+    def route(self, request: Request, ctx: GraphContext, segments: list[str]) -> Response | None:
+        """The response, or None when the path is not this collection's."""
         version = "beta"
-        lowered = [s.lower() for s in segments]
-        if lowered[:1] != ["devicemanagement"] or len(segments) < 2:
-            return _unknown(request, ctx)
-        name, key = _split_key(segments[1])
-        if name.lower() != SEGMENT.lower():
-            return _unknown(request, ctx)
-        rest = segments[2:]
+        mine = self.spec.segments
+        depth = len(mine)
+        if len(segments) < depth or [s.lower() for s in segments[: depth - 1]] != [
+            s.lower() for s in mine[:-1]
+        ]:
+            return None
+        name, key = _split_key(segments[depth - 1])
+        if name.lower() != mine[-1].lower():
+            return None
+        rest = segments[depth:]
         if key is not None:
             rest = [key, *rest]
         if len(rest) == 0:
@@ -184,7 +227,7 @@ class DerivedCredentials:
             return ctx.error(
                 405,
                 "MethodNotAllowed",
-                f"The HTTP method '{request.method}' is not allowed on /{version}/{COLLECTION}"
+                f"The HTTP method '{request.method}' is not allowed on /{version}/{self.path}"
                 + ("" if not rest else "/{id}")
                 + f"; allowed: {', '.join(handlers)}.",
                 [("Allow", ", ".join(handlers))],
@@ -195,8 +238,8 @@ class DerivedCredentials:
 
     def _entity(self, ctx: GraphContext, obj: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            "@odata.context": f"{ctx.base}/beta/$metadata#{COLLECTION}/$entity",
-            "@odata.type": ODATA_TYPE,
+            "@odata.context": f"{ctx.base}/beta/$metadata#{self.path}/$entity",
+            "@odata.type": self.spec.odata_type,
             **obj,
         }
 
@@ -217,13 +260,14 @@ class DerivedCredentials:
     def _check(self, body: Mapping[str, Any], ctx: GraphContext, *, partial: bool) -> Response | None:
         problems: list[tuple[str, str]] = []
         odata_type = body.get("@odata.type")
-        if odata_type is not None and odata_type != ODATA_TYPE:
-            problems.append(("@odata.type", f"{odata_type!r} is not allowed here; expected {ODATA_TYPE!r}"))
+        expected = self.spec.odata_type
+        if odata_type is not None and odata_type != expected:
+            problems.append(("@odata.type", f"{odata_type!r} is not allowed here; expected {expected!r}"))
         fields = {k: v for k, v in body.items() if not k.startswith("@odata.") or k == "@odata.type"}
         problems.extend(
-            (key, "cannot be null") for key in _NULL_REFUSED if key in fields and fields[key] is None
+            (key, "cannot be null") for key in self.null_refused if key in fields and fields[key] is None
         )
-        problems.extend(check_graph_body(fields, partial=partial))
+        problems.extend(self.spec.check_graph_body(fields, partial=partial))
         if not problems:
             return None
         detail = "; ".join(f"{field}: {message}" for field, message in problems)
@@ -239,49 +283,49 @@ class DerivedCredentials:
         if bad is not None:
             return bad
         obj: dict[str, Any] = {"id": str(uuid.uuid4())}
-        for spec in FIELDS:
-            if spec.graph_name in body:
-                obj[spec.graph_name] = normalise(spec.graph_name, body[spec.graph_name])
+        for field in self.spec.fields:
+            if field.graph_name in body:
+                obj[field.graph_name] = field.kind.normalise_graph(body[field.graph_name])
             else:
-                obj[spec.graph_name] = _DEFAULTS.get(spec.graph_name)
-        self.store.insert(ctx.tenant_id, obj)
-        location = f"{ctx.base}/beta/{COLLECTION}/{obj['id']}"
+                obj[field.graph_name] = self.defaults.get(field.graph_name)
+        self.store.insert(ctx.tenant_id, obj, self.key)
+        location = f"{ctx.base}/beta/{self.path}/{obj['id']}"
         return Response.json(201, self._entity(ctx, obj), [("Location", location)])
 
     def get(self, ctx: GraphContext, oid: str) -> Response:
-        obj = self.store.get(ctx.tenant_id, oid)
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
         if obj is None:
-            return _not_found(ctx, oid)
+            return self._not_found(ctx, oid)
         return Response.json(200, self._entity(ctx, obj))
 
     def update(self, request: Request, ctx: GraphContext, oid: str) -> Response:
         body = self._body(request, ctx)
         if isinstance(body, Response):
             return body
-        obj = self.store.get(ctx.tenant_id, oid)
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
         if obj is None:
-            return _not_found(ctx, oid)
+            return self._not_found(ctx, oid)
         bad = self._check(body, ctx, partial=True)
         if bad is not None:
             return bad
         for key, value in body.items():
-            if key in FIELDS_BY_GRAPH_NAME:
-                obj[key] = normalise(key, value)
-        if not self.store.replace(ctx.tenant_id, oid, obj):
-            return _not_found(ctx, oid)
+            if key in self.spec.by_graph_name:
+                obj[key] = normalise(key, value, self.spec)
+        if not self.store.replace(ctx.tenant_id, oid, obj, self.key):
+            return self._not_found(ctx, oid)
         if self.patch_status == 200:
             return Response.json(200, self._entity(ctx, obj))
         return Response(204)
 
     def delete(self, ctx: GraphContext, oid: str) -> Response:
-        if not self.store.delete(ctx.tenant_id, oid):
-            return _not_found(ctx, oid)
+        if not self.store.delete(ctx.tenant_id, oid, self.key):
+            return self._not_found(ctx, oid)
         return Response(204)
 
     def list(self, request: Request, ctx: GraphContext) -> Response:
         q = request.query
         try:
-            equals = parse_filter(q["$filter"]) if "$filter" in q else []
+            equals = parse_filter(q["$filter"], self.filterable) if "$filter" in q else []
             after = _decode_skiptoken(q["$skiptoken"]) if "$skiptoken" in q else 0
         except FilterError as exc:
             return ctx.error(400, "BadRequest", f"Invalid filter clause: {exc}.")
@@ -293,19 +337,25 @@ class DerivedCredentials:
                     400, "BadRequest", f"Invalid value {q['$top']!r} for $top; expected a whole number."
                 )
             size = min(int(top), self.page_size)
-        rows = self.store.list(ctx.tenant_id, equals=equals, after_seq=after, limit=size + 1)
+        rows = self.store.list(
+            ctx.tenant_id, collection=self.key, equals=equals, after_seq=after, limit=size + 1
+        )
         page, more = rows[:size], len(rows) > size
         payload: dict[str, Any] = {
-            "@odata.context": f"{ctx.base}/beta/$metadata#{COLLECTION}",
-            "value": [{"@odata.type": ODATA_TYPE, **obj} for _, obj in page],
+            "@odata.context": f"{ctx.base}/beta/$metadata#{self.path}",
+            "value": [{"@odata.type": self.spec.odata_type, **obj} for _, obj in page],
         }
         if q.get("$count", "").strip().lower() == "true":  # Graph's total of matching objects
-            payload["@odata.count"] = len(self.store.list(ctx.tenant_id, equals=equals))
+            payload["@odata.count"] = len(self.store.list(ctx.tenant_id, collection=self.key, equals=equals))
         if more and page:
             params = {k: v for k, v in q.items() if k in ("$filter", "$top")}
             params["$skiptoken"] = _encode_skiptoken(page[-1][0])
-            payload["@odata.nextLink"] = f"{ctx.base}/beta/{COLLECTION}?{urlencode(params)}"
+            payload["@odata.nextLink"] = f"{ctx.base}/beta/{self.path}?{urlencode(params)}"
         return Response.json(200, payload)
+
+    def _not_found(self, ctx: GraphContext, oid: str) -> Response:
+        name = self.spec.odata_type.rsplit(".", 1)[-1]
+        return ctx.error(404, "ResourceNotFound", f"Resource not found: no {name} with id '{oid}'.")
 
 
 def _split_key(segment: str) -> tuple[str, str | None]:
@@ -314,14 +364,6 @@ def _split_key(segment: str) -> tuple[str, str | None]:
     if m is None:
         return segment, None
     return m.group(1), m.group(2)
-
-
-def _not_found(ctx: GraphContext, oid: str) -> Response:
-    return ctx.error(
-        404,
-        "ResourceNotFound",
-        f"Resource not found: no deviceManagementDerivedCredentialSettings with id '{oid}'.",
-    )
 
 
 def _unknown(request: Request, ctx: GraphContext) -> Response:

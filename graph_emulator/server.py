@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import trustme
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
-from graph_emulator.graph import DerivedCredentials, GraphContext, graph_error, normalise
+from graph_emulator.graph import GraphCollections, GraphContext, graph_error, normalise
 from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
 from graph_emulator.identity_types import FederatedCredential
 from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
@@ -51,7 +51,6 @@ from intune_model.address import (
     ENV_GRAPH_ENDPOINT,
     ENV_TENANT_ID,
 )
-from intune_model.settings import FIELDS_BY_GRAPH_NAME
 
 CA_NAME = "ca.pem"
 MAX_BODY = 1 << 20
@@ -117,7 +116,7 @@ class GraphEmulator:
         self._server: _TLSServer | None = None
         self._thread: threading.Thread | None = None
         self._store: ObjectStore | None = None
-        self._graph: DerivedCredentials | None = None
+        self._graph: GraphCollections | None = None
         self._port = 0
 
     @property
@@ -146,9 +145,7 @@ class GraphEmulator:
         cert.configure_cert(context)
         ca.cert_pem.write_to_path(str(self.ca_file))
         self._store = ObjectStore(self.data_dir / DB_NAME)
-        self._graph = DerivedCredentials(
-            self._store, page_size=self.page_size, patch_status=self.patch_status
-        )
+        self._graph = GraphCollections(self._store, page_size=self.page_size, patch_status=self.patch_status)
         server = _TLSServer((self.host, self._requested_port), _Handler, context, self)
         self._server = server
         self._port = int(server.server_address[1])
@@ -320,10 +317,12 @@ class GraphEmulator:
             raise RuntimeError("the emulator is not running; call start() first")
         return self._store
 
-    def objects(self, tenant_id: str | None = None) -> list[dict[str, Any]]:
+    def objects(self, tenant_id: str | None = None, collection: str | None = None) -> list[dict[str, Any]]:
         """Stored objects (Graph JSON, without `@odata` annotations) of `tenant_id`, or of the
-        primary tenant when None, in creation order."""
-        return [obj for _, obj in self.store.list((tenant_id or self.tenant_id).lower())]
+        primary tenant when None, in creation order; only those of `collection` (a spec's collection
+        path, e.g. "/deviceManagement/derivedCredentials") when given."""
+        key = None if collection is None else collection.strip("/")
+        return [obj for _, obj in self.store.list((tenant_id or self.tenant_id).lower(), collection=key)]
 
     def get_object(self, object_id: str) -> dict[str, Any] | None:
         """The stored object with this id, in any tenant."""
@@ -335,7 +334,7 @@ class GraphEmulator:
         if obj is None:
             raise KeyError(object_id)
         for key, value in changes.items():
-            obj[key] = normalise(key, value) if key in FIELDS_BY_GRAPH_NAME else value
+            obj[key] = normalise(key, value)
         self.store.replace(None, object_id, obj)
         return obj
 

@@ -1,4 +1,4 @@
-"""SQLite storage for Graph objects, one row per object, scoped by tenant.
+"""SQLite storage for Graph objects, one row per object, scoped by tenant and collection.
 
 The database lives at `<data_dir>/graph.sqlite3` (WAL mode) and survives restarts. One connection is
 shared by all request threads behind a lock: the emulator's writes are tiny, so serialising them
@@ -8,6 +8,7 @@ costs less than a connection per thread.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
@@ -21,17 +22,23 @@ CREATE TABLE IF NOT EXISTS objects (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    collection TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS objects_tenant_seq ON objects (tenant, seq);
 """
 
-# Properties a `$filter` may compare, and the SQL expression for each. Only these names ever reach SQL.
-FILTERABLE: dict[str, str] = {
-    "id": "id",
-    "displayName": "json_extract(body, '$.displayName')",
-    "issuer": "json_extract(body, '$.issuer')",
-}
+# A property a `$filter` may compare: a plain identifier (the collection decides which ones), so
+# only a checked name ever reaches SQL.
+_PROPERTY = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+
+
+def _column(prop: str) -> str:
+    if prop == "id":
+        return "id"
+    if not _PROPERTY.match(prop):
+        raise ValueError(f"not a property name: {prop!r}")
+    return f"json_extract(body, '$.{prop}')"
 
 
 class ObjectStore:
@@ -44,20 +51,33 @@ class ObjectStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(objects)")}
+        if "collection" not in columns:  # a database from before collections: all its rows are ''
+            self._db.execute("ALTER TABLE objects ADD COLUMN collection TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def insert(self, tenant: str, obj: Mapping[str, Any]) -> None:
+    def insert(self, tenant: str, obj: Mapping[str, Any], collection: str = "") -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO objects (tenant, id, body) VALUES (?, ?, ?)",
-                (tenant, str(obj["id"]), json.dumps(obj)),
+                "INSERT INTO objects (tenant, id, body, collection) VALUES (?, ?, ?, ?)",
+                (tenant, str(obj["id"]), json.dumps(obj), collection),
             )
 
-    def get(self, tenant: str | None, object_id: str) -> dict[str, Any] | None:
-        sql, args = self._where(tenant, object_id)
+    def assign_unowned(self, collection: str) -> None:
+        """Give rows stored before collections existed (collection '') to `collection`."""
+        with self._lock:
+            self._db.execute("UPDATE objects SET collection = ? WHERE collection = ''", (collection,))
+
+    def collection_of(self, object_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT collection FROM objects WHERE id = ?", (object_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def get(self, tenant: str | None, object_id: str, collection: str | None = None) -> dict[str, Any] | None:
+        sql, args = self._where(tenant, object_id, collection)
         with self._lock:
             row = self._db.execute(f"SELECT body FROM objects WHERE {sql}", args).fetchone()
         return None if row is None else _load(row[0])
@@ -67,14 +87,16 @@ class ObjectStore:
             row = self._db.execute("SELECT tenant FROM objects WHERE id = ?", (object_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def replace(self, tenant: str | None, object_id: str, obj: Mapping[str, Any]) -> bool:
-        sql, args = self._where(tenant, object_id)
+    def replace(
+        self, tenant: str | None, object_id: str, obj: Mapping[str, Any], collection: str | None = None
+    ) -> bool:
+        sql, args = self._where(tenant, object_id, collection)
         with self._lock:
             cur = self._db.execute(f"UPDATE objects SET body = ? WHERE {sql}", (json.dumps(obj), *args))
         return cur.rowcount > 0
 
-    def delete(self, tenant: str | None, object_id: str) -> bool:
-        sql, args = self._where(tenant, object_id)
+    def delete(self, tenant: str | None, object_id: str, collection: str | None = None) -> bool:
+        sql, args = self._where(tenant, object_id, collection)
         with self._lock:
             cur = self._db.execute(f"DELETE FROM objects WHERE {sql}", args)
         return cur.rowcount > 0
@@ -90,19 +112,23 @@ class ObjectStore:
         self,
         tenant: str | None,
         *,
+        collection: str | None = None,
         equals: Sequence[tuple[str, str]] = (),
         after_seq: int = 0,
         limit: int | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
-        """Objects in creation order as (seq, object), after `after_seq`, matching every
-        `(property, value)` in `equals` (properties from `FILTERABLE`)."""
+        """Objects in creation order as (seq, object), after `after_seq`, of `collection` (every one
+        when None), matching every `(property, value)` in `equals`."""
         clauses = ["seq > ?"]
         args: list[Any] = [after_seq]
         if tenant is not None:
             clauses.append("tenant = ?")
             args.append(tenant)
+        if collection is not None:
+            clauses.append("collection = ?")
+            args.append(collection)
         for prop, value in equals:
-            clauses.append(f"{FILTERABLE[prop]} = ?")
+            clauses.append(f"{_column(prop)} = ?")
             args.append(value)
         sql = f"SELECT seq, body FROM objects WHERE {' AND '.join(clauses)} ORDER BY seq"
         if limit is not None:
@@ -113,10 +139,13 @@ class ObjectStore:
         return [(int(seq), _load(body)) for seq, body in rows]
 
     @staticmethod
-    def _where(tenant: str | None, object_id: str) -> tuple[str, tuple[str, ...]]:
-        if tenant is None:
-            return "id = ?", (object_id,)
-        return "id = ? AND tenant = ?", (object_id, tenant)
+    def _where(tenant: str | None, object_id: str, collection: str | None) -> tuple[str, tuple[str, ...]]:
+        sql, args = "id = ?", [object_id]
+        if tenant is not None:
+            sql, args = sql + " AND tenant = ?", [*args, tenant]
+        if collection is not None:
+            sql, args = sql + " AND collection = ?", [*args, collection]
+        return sql, tuple(args)
 
 
 def _load(text: str) -> dict[str, Any]:

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
         RetryPolicy,
         retry_after_seconds,
     )
-    from intune_graph.connection import Connection, open_client
+    from intune_graph.connection import open_client
     from intune_graph.endpoint import check_base_url, is_loopback
     from intune_graph.errors import AuthenticationFailed, GraphError
     from intune_graph.pacing import WritePacer, shared_pacer
+    from intune_graph.settings import Connection
 
 _WHERE = {
     "AmbiguousCreate": "client",
@@ -36,7 +37,7 @@ _WHERE = {
     "GraphClient": "client",
     "RetryPolicy": "client",
     "retry_after_seconds": "client",
-    "Connection": "connection",
+    "Connection": "settings",
     "open_client": "connection",
     "check_base_url": "endpoint",
     "is_loopback": "endpoint",

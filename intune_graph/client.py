@@ -33,6 +33,7 @@ from intune_graph.auth import TokenSource
 from intune_graph.defaults import DEFAULT_DEADLINE_S
 from intune_graph.errors import GraphError
 from intune_graph.pacing import WritePacer
+from intune_model.errors import IntuneError, MessageError
 
 RETRYABLE_ALWAYS = frozenset({429, 503})  # refused before any work: safe even for POST
 RETRYABLE_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
@@ -46,11 +47,13 @@ _operation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextV
 )
 
 
-class Cancelled(Exception):
+class Cancelled(MessageError):
     """Terraform asked the provider to stop while a call was waiting to retry."""
 
+    SUMMARY = "Stopped before this operation finished"
 
-class AmbiguousCreate(Exception):
+
+class AmbiguousCreate(IntuneError):
     """A POST may have been stored by Graph but its answer was lost; re-sending could duplicate it."""
 
     def __init__(self, cause: str, client_request_id: str):

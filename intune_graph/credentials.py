@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 
 from intune_graph.endpoint import is_loopback
 from intune_model.address import FEDERATED_TOKEN_AUDIENCE
+from intune_model.errors import Diagnostic, IntuneError
 
 if TYPE_CHECKING:
-    from intune_graph.connection import Connection
+    from intune_graph.settings import Connection
 
 SECRET = "client secret"
 CERTIFICATE = "client certificate"
@@ -38,13 +39,21 @@ HINT = (
 )
 
 
-class CredentialConfigError(ValueError):
+class CredentialConfigError(IntuneError, ValueError):
     """The configuration asks for a method whose inputs are missing; names argument and variable."""
+
+    exit_code = 2
 
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(f"{argument}: {message}")
         self.argument = argument
         self.message = message
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [(f"Provider configuration: {self.argument}", self.message, None)]
+
+    def lines(self) -> list[str]:
+        return [f"{self.argument}: {self.message}"]
 
 
 @dataclass(frozen=True)

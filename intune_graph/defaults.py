@@ -1,6 +1,5 @@
-"""Default limits, in a module that imports nothing, so the provider's configuration can name them
-without loading the HTTP client (which would slow the provider's start)."""
+"""Default limits; they live with the provider arguments that set them (`intune_model.arguments`)."""
 
-DEFAULT_DEADLINE_S = 600.0  # one operation may retry this long (Graph throttling can last minutes)
-DEFAULT_WRITE_LIMIT = 100  # Graph: 100 writes per 20 s per app per tenant for this family
-DEFAULT_WRITE_WINDOW_S = 20.0
+from intune_model.arguments import DEFAULT_DEADLINE_S, DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
+
+__all__ = ["DEFAULT_DEADLINE_S", "DEFAULT_WRITE_LIMIT", "DEFAULT_WRITE_WINDOW_S"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
+from intune_model.errors import Diagnostic, IntuneError, MessageError
+
 
 @dataclass
-class GraphError(Exception):
+class GraphError(IntuneError):
     """A failed Graph call. `code` is Graph's own (branch on it); `message` is Graph's words."""
 
     status: int
@@ -25,6 +27,10 @@ class GraphError(Exception):
 
     def summary(self) -> str:
         return f"Graph {self.method} {self.url} failed: {self.status} {self.code}"
+
+    def diagnostics(self) -> list[Diagnostic]:
+        # The attribute is the Graph property `target` names; the plugin maps it to its Terraform name.
+        return [(self.summary(), self.detail(), self.target)]
 
     def detail(self) -> str:
         lines = [self.message or "(no message)"]
@@ -67,8 +73,10 @@ class GraphError(Exception):
         )
 
 
-class AuthenticationFailed(Exception):
+class AuthenticationFailed(MessageError):
     """No token could be had; the message carries the identity platform's AADSTS code and words."""
+
+    SUMMARY = "Could not get a token for Microsoft Graph"
 
 
 _DEFAULT_CODES = {

@@ -1,14 +1,14 @@
-"""The resource's single schema: fields, Graph names, rules and the Graph JSON mapping.
+"""The resources' descriptions: field kinds (`schema`), one spec per Graph resource (`resources/`),
+the list of specs (`registry`), the exception root (`errors`), the provider arguments (`arguments`),
+and a pydantic model derived from a spec for the consumers that want one (`typed`).
 
-`intune_model.address` (names and environment variables) is plain constants; everything else lives
-in `intune_model.settings`, which builds a pydantic model, and is loaded on first use of one of its
-names, so a process that only needs the addresses (the provider up to its handshake, the installer)
-never pays for pydantic.
+The names below are compatibility aliases onto the derived-credential spec (`intune_model.settings`).
+None of them imports pydantic except `validate_settings` (when called) and
+`DerivedCredentialSettingsModel` (when first asked for, PEP 562).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from intune_model.address import (
@@ -17,34 +17,32 @@ from intune_model.address import (
     PROVIDER_VERSION,
     RESOURCE_TYPE,
 )
+from intune_model.errors import IntuneError
+from intune_model.settings import (
+    COLLECTION_PATH,
+    FIELDS,
+    FIELDS_BY_GRAPH_NAME,
+    FIELDS_BY_NAME,
+    ODATA_TYPE,
+    REQUIRED_PERMISSION,
+    FieldSpec,
+    Issuer,
+    NotificationType,
+    SettingsInvalid,
+    check_fields,
+    check_graph_body,
+    from_graph,
+    is_server_default,
+    notification_flags,
+    parse_notification_flags,
+    same_value,
+    state_from_model,
+    to_graph,
+    validate_settings,
+)
 
 if TYPE_CHECKING:
-    from intune_model.settings import (
-        COLLECTION_PATH,
-        FIELDS,
-        FIELDS_BY_GRAPH_NAME,
-        FIELDS_BY_NAME,
-        ODATA_TYPE,
-        REQUIRED_PERMISSION,
-        RESOURCE_NAME,
-        DerivedCredentialSettingsModel,
-        FieldSpec,
-        Issuer,
-        NotificationType,
-        SettingsInvalid,
-        check_fields,
-        check_graph_body,
-        from_graph,
-        is_server_default,
-        notification_flags,
-        parse_notification_flags,
-        same_value,
-        state_from_model,
-        to_graph,
-        validate_settings,
-    )
-
-_EAGER = ("PROVIDER_SOURCE", "PROVIDER_TYPE", "PROVIDER_VERSION", "RESOURCE_TYPE")
+    from intune_model.settings import DerivedCredentialSettingsModel
 
 __all__ = [
     "COLLECTION_PATH",
@@ -56,10 +54,10 @@ __all__ = [
     "PROVIDER_TYPE",
     "PROVIDER_VERSION",
     "REQUIRED_PERMISSION",
-    "RESOURCE_NAME",
     "RESOURCE_TYPE",
     "DerivedCredentialSettingsModel",
     "FieldSpec",
+    "IntuneError",
     "Issuer",
     "NotificationType",
     "SettingsInvalid",
@@ -77,13 +75,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load `intune_model.settings` when one of its names is first asked for (PEP 562)."""
-    if name not in __all__ or name in _EAGER:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("intune_model.settings"), name)
-    globals()[name] = value
-    return value
+    """`DerivedCredentialSettingsModel` is built (with pydantic) on first use."""
+    if name == "DerivedCredentialSettingsModel":
+        from intune_model.resources.derived_credential import SPEC
+        from intune_model.typed import model_for
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+        model = model_for(SPEC)
+        globals()[name] = model
+        return model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

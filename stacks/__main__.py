@@ -8,7 +8,8 @@ from pathlib import Path
 
 import cdktf
 
-from stacks.config import ConfigError, load_config
+from intune_model.errors import IntuneError
+from stacks.config import load_config
 from stacks.tenant_stack import build_app
 
 CONFIG_ENV = "INTUNE_STACKS_CONFIG"
@@ -19,12 +20,12 @@ def main() -> int:
     path = Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
     try:
         config = load_config(path)
-    except ConfigError as exc:
+        app = cdktf.App()
+        build_app(app, config)
+        app.synth()
+    except IntuneError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    app = cdktf.App()
-    build_app(app, config)
-    app.synth()
+        return exc.exit_code
     return 0
 
 

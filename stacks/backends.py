@@ -26,6 +26,8 @@ from typing import Any
 import cdktf
 from constructs import Construct
 
+from intune_model.errors import IntuneError
+
 # Keys every backend takes, beyond cdktf's own config names.
 _CDKTF_CONFIG: dict[str, type[Any]] = {
     "azurerm": cdktf.AzurermBackendConfig,
@@ -44,8 +46,10 @@ _SECRET_WORDS = ("secret", "access_key", "sas_token", "token", "password", "sse_
 BACKEND_TYPES = tuple(_REQUIRED)
 
 
-class BackendError(ValueError):
+class BackendError(IntuneError, ValueError):
     """A backend block that cannot work; the message names the key and the fix."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

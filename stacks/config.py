@@ -45,14 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.provider import (
-    BOOL_ARGUMENTS,
-    NUMBER_ARGUMENTS,
-    STRING_ARGUMENTS,
-    check_provider_arguments,
-)
+from constructs_lib.provider import check_provider_arguments
 from constructs_lib.settings_file import SettingsFileError, parse_json_with_lines, parse_settings
 from intune_model import DerivedCredentialSettingsModel, state_from_model
+from intune_model.arguments import BOOL_ARGUMENTS, STRING_ARGUMENTS
+from intune_model.arguments import NUMBER_ARGUMENT_NAMES as NUMBER_ARGUMENTS
+from intune_model.errors import IntuneError
 from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -65,8 +63,10 @@ _STACK_KEYS = ("name", "provider", "backend", "settings")
 _TOP_KEYS = ("backend", "stacks")
 
 
-class ConfigError(ValueError):
+class ConfigError(IntuneError, ValueError):
     """A problem in the configuration file; the message names the file, the place and the fix."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ class SettingsEntry:
 @dataclass(frozen=True)
 class ProviderSettings:
     """Optional, non-secret provider arguments for one stack (secrets come from the environment or
-    from the Terraform variable named by `client_secret_variable`)."""
+    from the Terraform variable named by `client_secret_variable`). Its fields are the non-secret
+    rows of `intune_model.arguments.ARGUMENTS` (a test holds them equal)."""
 
     tenant_id: str | None = None
     client_id: str | None = None

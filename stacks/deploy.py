@@ -21,6 +21,7 @@ from pathlib import Path
 
 from graph_emulator.cli import ENV_FILE, read_env_file
 from intune_model import address as a
+from intune_model.errors import IntuneError
 
 ROOT = Path(__file__).resolve().parent.parent
 IDS = (a.ENV_TENANT_ID, a.ENV_CLIENT_ID)
@@ -62,7 +63,14 @@ def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    stacks = list(sys.argv[1:] if argv is None else argv) or ["*"]
+    try:
+        return _deploy(list(sys.argv[1:] if argv is None else argv) or ["*"])
+    except IntuneError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _deploy(stacks: list[str]) -> int:
     env = dict(os.environ)
     target, extra = target_environment(env)
     env.update(extra)

@@ -26,30 +26,35 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from intune_model import FIELDS, from_graph, is_server_default, same_value
+from intune_model.registry import default_spec
+from intune_model.schema import ResourceSpec
 
 
-def matches(props: Mapping[str, Any], graph_object: Mapping[str, Any]) -> bool:
+def matches(
+    props: Mapping[str, Any], graph_object: Mapping[str, Any], spec: ResourceSpec | None = None
+) -> bool:
     """True when a Graph object holds exactly the settings in `props` (Terraform names): every set
     field has the same value, every unset field is at Graph's default."""
-    server = from_graph(graph_object)
-    for spec in FIELDS:
-        mine, theirs = props.get(spec.name), server.get(spec.name)
+    spec = spec or default_spec()
+    server = spec.from_graph(graph_object)
+    for f in spec.fields:
+        mine, theirs = props.get(f.name), server.get(f.name)
         if mine is None:
-            if not is_server_default(spec.name, theirs):
+            if not spec.is_server_default(f.name, theirs):
                 return False
-        elif not same_value(spec.name, mine, theirs):
+        elif not spec.same_value(f.name, mine, theirs):
             return False
     return True
 
 
-def fingerprint(props: Mapping[str, Any]) -> str:
+def fingerprint(props: Mapping[str, Any], spec: ResourceSpec | None = None) -> str:
+    spec = spec or default_spec()
     canonical = {
         f.name: sorted(v) if isinstance(v := props.get(f.name), list) else v
-        for f in FIELDS
+        for f in spec.fields
         if props.get(f.name) is not None
     }
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([spec.name, canonical], sort_keys=True).encode()).hexdigest()
 
 
 class CreateLedger:
@@ -70,16 +75,20 @@ class CreateLedger:
             return object_id in self._claimed
 
     @contextmanager
-    def exclusive(self, props: Mapping[str, Any]) -> Iterator[None]:
+    def exclusive(self, props: Mapping[str, Any], spec: ResourceSpec | None = None) -> Iterator[None]:
         """Hold while creating: no other create with the same settings runs in this process."""
-        key = fingerprint(props)
+        key = fingerprint(props, spec)
         with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             yield
 
     def candidates(
-        self, props: Mapping[str, Any], listed: Iterable[Mapping[str, Any]], before: set[str]
+        self,
+        props: Mapping[str, Any],
+        listed: Iterable[Mapping[str, Any]],
+        before: set[str],
+        spec: ResourceSpec | None = None,
     ) -> list[str]:
         """Ids of listed objects that our lost POST may have created, oldest first."""
         return [
@@ -88,7 +97,7 @@ class CreateLedger:
             if obj.get("id")
             and str(obj["id"]) not in before
             and not self.claimed(str(obj["id"]))
-            and matches(props, obj)
+            and matches(props, obj, spec)
         ]
 
 

@@ -3,6 +3,7 @@
     intune-provider install --dir DIR        filesystem mirror + Terraform CLI config (no network)
     intune-provider list [--issuer X]        the tenant's derived credential settings
     intune-provider show ID | --display-name NAME
+    (list, show and export take --resource NAME for another registered resource)
     intune-provider export -o settings.json  adopt them: a stack configuration file with import ids
     intune-provider docs [--check]           regenerate (or check) docs/ from the provider schema
     intune-provider version
@@ -21,8 +22,31 @@ from pathlib import Path
 from typing import Any
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION
+from intune_model.errors import IntuneError
+from intune_model.registry import default_spec, spec_named, specs
+from intune_model.schema import ResourceSpec
 
 CONNECTION_OPTIONS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
+
+
+def _spec_options(parser: argparse.ArgumentParser, *, filters: bool = False, lookup: bool = False) -> None:
+    """`--resource`, and one option per list filter or lookup field of the registered specs."""
+    names = [s.name for s in specs()]
+    parser.add_argument(
+        "--resource", choices=names, default=default_spec().name, help="which resource (default: %(default)s)"
+    )
+    seen: set[str] = set()
+    for spec in specs():
+        for name in spec.list_filters if filters else (spec.lookup_field,) if lookup else ():
+            if name not in seen:
+                seen.add(name)
+                words = name.replace("_", " ")
+                label = f"only objects with this {words}" if filters else f"exact {words} instead of an id"
+                parser.add_argument("--" + name.replace("_", "-"), dest=name, help=label)
+
+
+def _spec(args: argparse.Namespace) -> ResourceSpec:
+    return spec_named(args.resource)
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("version", help="print the provider source and version")
 
     listing = sub.add_parser("list", help="list the tenant's derived credential settings")
-    listing.add_argument("--issuer", help="only this issuer's settings")
+    _spec_options(listing, filters=True)
     listing.add_argument(
         "--json", action="store_true", help="JSON lines (Terraform names) instead of a table"
     )
@@ -52,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="print one object's settings as JSON (Terraform names)")
     show.add_argument("id", nargs="?", help="Graph id")
-    show.add_argument("--display-name", help="exact display name instead of an id")
+    _spec_options(show, lookup=True)
     _connection_options(show)
 
     export = sub.add_parser(
@@ -63,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--stack-name", default="intune-export", help="name of the stack (default: %(default)s)"
     )
-    export.add_argument("--issuer", help="only this issuer's settings")
+    _spec_options(export, filters=True)
     export.add_argument("--quiet", action="store_true", help="no progress bar")
     _connection_options(export)
 
@@ -76,7 +100,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one command; any failure is one `error:` message on stderr and a non-zero exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        return _run(args)
+    except IntuneError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:  # a file that cannot be read or written
+        print(
+            f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "version":
         print(f"{PROVIDER_SOURCE} {PROVIDER_VERSION}")
         return 0
@@ -103,58 +145,47 @@ def main(argv: list[str] | None = None) -> int:
         "show": _show,
         "export": _export,
     }
-    return _with_client(args, commands[args.command])
+    from intune_graph import open_client
+    from terraform_provider_intune.config import resolve
+
+    options = {name: getattr(args, name) for name in CONNECTION_OPTIONS}
+    client = open_client(resolve({k: v for k, v in options.items() if v is not None}))
+    return commands[args.command](args, client)
 
 
-def _with_client(args: argparse.Namespace, command: Callable[[argparse.Namespace, Any], int]) -> int:
-    """Build the Graph client from options and environment; print any failure as one clear message."""
-    from intune_graph import AuthenticationFailed, GraphError, open_client
-    from terraform_provider_intune.config import ConfigProblems, resolve
-    from terraform_provider_intune.handler import HandlerError
-
-    try:
-        options = {name: getattr(args, name) for name in CONNECTION_OPTIONS}
-        client = open_client(resolve({k: v for k, v in options.items() if v is not None}))
-        return command(args, client)
-    except ConfigProblems as exc:
-        for argument, message in exc.problems:
-            print(f"error: {argument}: {message}", file=sys.stderr)
-        return 2
-    except HandlerError as exc:
-        print(f"error: {exc.summary}" + (f"\n{exc.detail}" if exc.detail else ""), file=sys.stderr)
-        return 1
-    except GraphError as exc:
-        print(f"error: {exc.summary()}\n{exc.detail()}", file=sys.stderr)
-        return 1
-    except AuthenticationFailed as exc:
-        print(f"error: could not get a token for Microsoft Graph: {exc}", file=sys.stderr)
-        return 1
+def _filters(args: argparse.Namespace, spec: ResourceSpec) -> dict[str, Any]:
+    return {name: getattr(args, name, None) for name in spec.list_filters}
 
 
 def _list(args: argparse.Namespace, client: Any) -> int:
     from terraform_provider_intune.data_sources import iter_all
 
-    rows = list(iter_all(client, issuer=args.issuer))
+    spec = _spec(args)
+    rows = list(iter_all(client, spec, _filters(args, spec)))
     if args.json:
         for row in rows:
             print(json.dumps(row, sort_keys=True))
         return 0
-    table = [("ID", "ISSUER", "DISPLAY NAME")]
-    table += [(str(r["id"]), str(r["issuer"]), str(r["display_name"])) for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(2)]
+    columns = ["id", *spec.list_filters, spec.lookup_field]  # the lookup field last: it may hold spaces
+    table = [[c.replace("_", " ").upper() for c in columns]]
+    table += [[str(r[c]) for c in columns] for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns) - 1)]
     for line in table:
-        print(f"{line[0]:<{widths[0]}}  {line[1]:<{widths[1]}}  {line[2]}")
-    print(f"{len(rows)} derived credential settings", file=sys.stderr)
+        print("  ".join([*(f"{cell:<{w}}" for cell, w in zip(line, widths, strict=False)), line[-1]]))
+    print(f"{len(rows)} {spec.title}", file=sys.stderr)
     return 0
 
 
 def _show(args: argparse.Namespace, client: Any) -> int:
     from terraform_provider_intune.data_sources import find_one
 
-    if (args.id is None) == (args.display_name is None):
-        print("error: give an id or --display-name (one of them)", file=sys.stderr)
+    spec = _spec(args)
+    lookup = getattr(args, spec.lookup_field, None)
+    if (args.id is None) == (lookup is None):
+        option = "--" + spec.lookup_field.replace("_", "-")
+        print(f"error: give an id or {option} (one of them)", file=sys.stderr)
         return 2
-    print(json.dumps(find_one(client, item_id=args.id, display_name=args.display_name), indent=2))
+    print(json.dumps(find_one(client, spec, item_id=args.id, lookup=lookup), indent=2))
     return 0
 
 
@@ -169,18 +200,19 @@ def _export(args: argparse.Namespace, client: Any) -> int:
         )
         return 2
 
-    progress = Progress("reading derived credential settings", stream=sys.stderr)
+    spec = _spec(args)
+    progress = Progress(f"reading {spec.title}", stream=sys.stderr)
 
     def set_total(total: int) -> None:
         progress.total = total
 
     objects: list[dict[str, Any]] = []
-    for page in iter_pages(client, issuer=args.issuer, on_total=set_total):
+    for page in iter_pages(client, spec, _filters(args, spec), on_total=set_total):
         objects.extend(page)
         if not args.quiet:
             progress.advance(len(page))
     provider = {n: getattr(args, n) for n in CONNECTION_OPTIONS if getattr(args, n) is not None}
-    config, skipped = export_config(objects, stack_name=args.stack_name, provider=provider)
+    config, skipped = export_config(objects, stack_name=args.stack_name, provider=provider, spec=spec)
     for warning in skipped:
         print(f"warning: left out, the schema refuses it: {warning}", file=sys.stderr)
     text = json.dumps(config, indent=2) + "\n"
@@ -191,7 +223,7 @@ def _export(args: argparse.Namespace, client: Any) -> int:
     else:
         args.output.write_text(text, encoding="utf-8")
         where = str(args.output)
-    progress.done(f"exported {count} derived credential settings to {where} (stack {args.stack_name!r})")
+    progress.done(f"exported {count} {spec.title} to {where} (stack {args.stack_name!r})")
     return 0
 
 

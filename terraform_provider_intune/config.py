@@ -1,135 +1,52 @@
 """Provider arguments merged with the environment: arguments win, then azure-identity's variables.
 
-`ARGUMENTS` is the one table of provider arguments: `tf_adapter` builds the provider schema from it
-(types, sensitivity, descriptions) and `resolve` reads it, so a new argument is one row."""
+`ARGUMENTS` (in `intune_model.arguments`, shared with the construct and the stacks) is the one table
+of provider arguments: the plugin builds the provider schema from it (types, sensitivity,
+descriptions) and `resolve` reads it, so a new argument is one row."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-from intune_graph.defaults import DEFAULT_DEADLINE_S, DEFAULT_WRITE_LIMIT, DEFAULT_WRITE_WINDOW_S
-from intune_graph.endpoint import check_base_url
+from intune_graph.settings import Connection
 from intune_model import address as a
-from intune_model.clouds import CLOUDS, DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
-
-if TYPE_CHECKING:
-    from intune_graph.connection import Connection
+from intune_model.arguments import (
+    ARGUMENT_DESCRIPTIONS,
+    ARGUMENT_ENV,
+    ARGUMENTS,
+    ARGUMENTS_BY_NAME,
+    NUMBER_ARGUMENTS,
+    URL_ARGUMENTS,
+    Argument,
+    check_base_url,
+)
+from intune_model.clouds import DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
+from intune_model.errors import ProblemsError
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
-
-@dataclass(frozen=True)
-class Argument:
-    """One provider argument: its type, the environment variable it falls back to, whether Terraform
-    must treat it as sensitive, and its description."""
-
-    name: str
-    kind: Literal["string", "bool", "number"]
-    env: str | None
-    description: str
-    sensitive: bool = False
-
-
-_CLOUD_LIST = ", ".join(f"`{c}`" for c in CLOUDS)
-
-ARGUMENTS: tuple[Argument, ...] = (
-    Argument("tenant_id", "string", a.ENV_TENANT_ID, "Microsoft Entra tenant (directory) id."),
-    Argument("client_id", "string", a.ENV_CLIENT_ID, "Application (client) id of the app registration."),
-    Argument(
-        "client_secret",
-        "string",
-        a.ENV_CLIENT_SECRET,
-        "Client secret of the app registration. Pass a sensitive (ideally ephemeral) variable, never a "
-        "literal.",
-        sensitive=True,
-    ),
-    Argument(
-        "client_certificate_path",
-        "string",
-        a.ENV_CLIENT_CERTIFICATE_PATH,
-        "Path of a PEM (private key and certificate) or PFX file registered on the app.",
-    ),
-    Argument(
-        "client_certificate_password",
-        "string",
-        a.ENV_CLIENT_CERTIFICATE_PASSWORD,
-        "Password of the certificate file, if it has one.",
-        sensitive=True,
-    ),
-    Argument(
-        "federated_token_file",
-        "string",
-        a.ENV_FEDERATED_TOKEN_FILE,
-        "File holding a federated OIDC token (Kubernetes workload identity, many CI systems).",
-    ),
-    Argument(
-        "use_oidc",
-        "bool",
-        a.ENV_USE_OIDC,
-        "Authenticate with workload identity federation: GitHub Actions OIDC when "
-        f"`{a.ENV_ACTIONS_ID_TOKEN_REQUEST_URL}` is set (audience `{a.FEDERATED_TOKEN_AUDIENCE}`), else "
-        "the federated token file.",
-    ),
-    Argument("use_cli", "bool", a.ENV_USE_CLI, "Authenticate with the Azure CLI's signed-in account."),
-    Argument("use_msi", "bool", a.ENV_USE_MSI, "Authenticate with the machine's managed identity."),
-    Argument(
-        "cloud",
-        "string",
-        a.ENV_CLOUD,
-        f"Microsoft cloud: {_CLOUD_LIST}. Sets the Graph and login hosts; default `{DEFAULT_CLOUD}`.",
-    ),
-    Argument(
-        "graph_endpoint",
-        "string",
-        a.ENV_GRAPH_ENDPOINT,
-        "Graph base URL without the API version (the provider appends `/beta`); overrides the cloud's. "
-        "Must be https except on loopback.",
-    ),
-    Argument(
-        "authority_host",
-        "string",
-        a.ENV_AUTHORITY_HOST,
-        "Identity platform host; overrides the cloud's. With a host outside the known clouds, "
-        "instance discovery is off.",
-    ),
-)
-# Numeric provider arguments (reliability tuning): name -> (description, default).
-NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
-    "timeout_seconds": (
-        "How long one operation (create, read, update, delete, import) may keep retrying throttled "
-        "or failed Graph calls and waiting for a write slot before it fails. Default 600.",
-        DEFAULT_DEADLINE_S,
-    ),
-    "write_limit": (
-        "Writes (POST, PATCH, DELETE) this provider sends to the tenant per `write_window_seconds`; "
-        "all parallel operations share it. Lowered automatically while Graph answers 429. Default 100.",
-        float(DEFAULT_WRITE_LIMIT),
-    ),
-    "write_window_seconds": (
-        "The window of `write_limit`, in seconds. Default 20 (Graph: 100 writes per 20 s per app).",
-        DEFAULT_WRITE_WINDOW_S,
-    ),
-}
-ARGUMENTS += tuple(Argument(name, "number", None, desc) for name, (desc, _) in NUMBER_ARGUMENTS.items())
-ARGUMENTS_BY_NAME = {arg.name: arg for arg in ARGUMENTS}
-# Provider argument -> environment variable it falls back to.
-ARGUMENT_ENV: dict[str, str] = {arg.name: arg.env for arg in ARGUMENTS if arg.env}
-ARGUMENT_DESCRIPTIONS: dict[str, str] = {
-    arg.name: arg.description + (f" Falls back to `{arg.env}`." if arg.env else "") for arg in ARGUMENTS
-}
-URL_ARGUMENTS = ("graph_endpoint", "authority_host")
+__all__ = [
+    "ARGUMENTS",
+    "ARGUMENTS_BY_NAME",
+    "ARGUMENT_DESCRIPTIONS",
+    "ARGUMENT_ENV",
+    "Argument",
+    "ConfigProblems",
+    "check_arguments",
+    "endpoints_for",
+    "resolve",
+]
 
 
-class ConfigProblems(ValueError):
+class ConfigProblems(ProblemsError):
     """Every provider configuration problem, each with the argument it concerns."""
 
     def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {m}" for k, m in problems))
+        text = "; ".join(f"{k}: {m}" for k, m in problems)
+        super().__init__(problems, text, "Provider configuration: ", with_path=False)
 
 
 def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -184,8 +101,6 @@ def endpoints_for(
 
 def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Connection:
     """Arguments win over the environment; raise ConfigProblems naming each missing or bad one."""
-    from intune_graph.connection import Connection  # deferred: pulls in httpx
-
     env = os.environ if env is None else env
     problems = check_arguments(config)
 

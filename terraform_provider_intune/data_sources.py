@@ -1,8 +1,9 @@
-"""The data sources' lookups: find one settings object (by id or exact display name) or list them all.
+"""The data sources' lookups, generic over a spec: find one object (by id or by the spec's lookup
+field, exactly) or list them all (optionally filtered on the spec's list filters).
 
 Like the handler, free of any Terraform framework: plain dicts keyed by Terraform attribute names
-(`id` plus the fields in `intune_model.FIELDS`, every field as Graph holds it). The `tf` adapter
-maps them onto data sources `intune_derived_credential` and `intune_derived_credentials`.
+(`id` plus the spec's fields, every field as Graph holds it). The plugin maps them onto data
+sources `intune_<name>` and `intune_<plural>`.
 """
 
 from __future__ import annotations
@@ -11,98 +12,111 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from intune_graph import GraphClient, odata
-from intune_model import COLLECTION_PATH, FIELDS_BY_NAME, Issuer, from_graph
+from intune_model.schema import ResourceSpec
 from terraform_provider_intune.handler import HandlerError, Props
 
-ONE_NAME = "derived_credential"
-ALL_NAME = "derived_credentials"
-ALL_LIST_ATTRIBUTE = "derived_credentials"
-ISSUER_VALUES = tuple(m.value for m in Issuer)
 
-
-def find_one(client: GraphClient, *, item_id: str | None = None, display_name: str | None = None) -> Props:
-    """The one object with this id, or with exactly this display name.
+def find_one(
+    client: GraphClient, spec: ResourceSpec, *, item_id: str | None = None, lookup: str | None = None
+) -> Props:
+    """The one object with this id, or whose lookup field is exactly `lookup`.
 
     Raises `HandlerError` naming the attribute when both or neither are given, when nothing matches,
-    or when several objects share the display name (their ids are listed so the user can pick one).
+    or when several objects share the lookup value (their ids are listed so the user can pick one).
     """
-    if (item_id is None) == (display_name is None):
+    key = spec.by_name[spec.lookup_field]
+    if (item_id is None) == (lookup is None):
         raise HandlerError(
-            "Set exactly one of id or display_name",
-            "intune_derived_credential finds one object either by its Graph id or by its exact display name.",
+            f"Set exactly one of id or {key.name}",
+            f"intune_{spec.name} finds one object either by its Graph id or by its exact {key.name}.",
             attribute="id" if item_id is not None else None,
         )
     if item_id is not None:
         if not item_id.strip():
             raise HandlerError("id must not be empty", "Give the Graph id of the object.", attribute="id")
-        found = client.get(COLLECTION_PATH, item_id)
+        found = client.get(spec.collection_path, item_id)
         if found is None:
             raise HandlerError(
-                f"No derived credential settings with id {item_id!r}",
+                f"No {spec.title} with id {item_id!r}",
                 "Check the id (Intune admin center, or `intune-provider list`) and that the provider "
                 "points at the right tenant.",
                 attribute="id",
             )
-        return from_graph(found)
-    assert display_name is not None
-    if not display_name.strip():
-        raise HandlerError("display_name must not be empty", "", attribute="display_name")
+        return spec.from_graph(found)
+    assert lookup is not None
+    if not lookup.strip():
+        raise HandlerError(f"{key.name} must not be empty", "", attribute=key.name)
     matches = [
-        from_graph(o)
-        for o in client.iter(COLLECTION_PATH, odata.eq("displayName", display_name))
-        if o.get("displayName") == display_name  # exact, whatever the server's collation
+        spec.from_graph(o)
+        for o in client.iter(spec.collection_path, odata.eq(key.graph_name, lookup))
+        if o.get(key.graph_name) == lookup  # exact, whatever the server's collation
     ]
     if not matches:
         raise HandlerError(
-            f"No derived credential settings named {display_name!r}",
-            "The name must match exactly (case included). `intune-provider list` shows what the "
+            f"No {spec.title} {spec.lookup_phrase or f'with {key.name}'} {lookup!r}",
+            f"The {key.name} must match exactly (case included). `intune-provider list` shows what the "
             "tenant holds.",
-            attribute="display_name",
+            attribute=key.name,
         )
     if len(matches) > 1:
         ids = ", ".join(str(m["id"]) for m in matches)
+        are = f"are {spec.lookup_phrase}" if spec.lookup_phrase else f"share {key.name}"
         raise HandlerError(
-            f"{len(matches)} derived credential settings are named {display_name!r}",
+            f"{len(matches)} {spec.title} {are} {lookup!r}",
             f"Their ids are {ids}. Look one up by `id` instead, or rename the others.",
-            attribute="display_name",
+            attribute=key.name,
         )
     return matches[0]
 
 
-def iter_all(client: GraphClient, *, issuer: str | None = None) -> Iterator[Props]:
-    """Every object (optionally only one issuer's), in Graph's order, as pages arrive."""
-    if issuer is not None and issuer not in ISSUER_VALUES:
-        raise HandlerError(
-            f"{issuer!r} is not an issuer",
-            f"allowed values: {', '.join(ISSUER_VALUES)}",
-            attribute="issuer",
-        )
-    odata_filter = None if issuer is None else odata.eq("issuer", issuer)
-    for obj in client.iter(COLLECTION_PATH, odata_filter):
-        yield from_graph(obj)
+def check_filters(spec: ResourceSpec, filters: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems in list filters (only the spec's `list_filters`, each judged by its field's kind)."""
+    problems: list[tuple[str, str]] = []
+    for name, value in filters.items():
+        if name not in spec.list_filters:
+            problems.append((name, f"cannot filter on it; allowed: {', '.join(spec.list_filters) or 'none'}"))
+        elif value is not None and (problem := spec.by_name[name].kind.check(value)):
+            problems.append((name, problem))
+    return problems
 
 
-def find_all(client: GraphClient, *, issuer: str | None = None) -> Props:
-    """State of `intune_derived_credentials`: the filter, the ids, and every object, sorted by
-    display name then id so that the list is stable from one plan to the next."""
-    items = sorted(iter_all(client, issuer=issuer), key=lambda p: (str(p["display_name"]), str(p["id"])))
+def filter_expression(spec: ResourceSpec, filters: Mapping[str, Any]) -> str | None:
+    """The OData `$filter` for the given filters (None values left out), after checking them."""
+    for name, message in check_filters(spec, filters):
+        raise HandlerError(f"Invalid filter {name}", message, attribute=name)
+    clauses = [odata.eq(spec.by_name[n].graph_name, str(v)) for n, v in filters.items() if v is not None]
+    return " and ".join(clauses) or None
+
+
+def iter_all(
+    client: GraphClient, spec: ResourceSpec, filters: Mapping[str, Any] | None = None
+) -> Iterator[Props]:
+    """Every object (optionally filtered), in Graph's order, as pages arrive."""
+    for obj in client.iter(spec.collection_path, filter_expression(spec, filters or {})):
+        yield spec.from_graph(obj)
+
+
+def find_all(client: GraphClient, spec: ResourceSpec, filters: Mapping[str, Any] | None = None) -> Props:
+    """State of `intune_<plural>`: the filters, the ids, and every object, sorted by the lookup
+    field then id so that the list is stable from one plan to the next."""
+    filters = {n: (filters or {}).get(n) for n in spec.list_filters}
+    key = spec.lookup_field
+    items = sorted(iter_all(client, spec, filters), key=lambda p: (str(p[key]), str(p["id"])))
+    chosen = [f"{n}={v}" for n, v in filters.items() if v is not None]
     return {
-        "id": f"issuer={issuer}" if issuer else "all",
-        "issuer": issuer,
+        "id": ",".join(chosen) or "all",
+        **filters,
         "ids": [str(p["id"]) for p in items],
-        ALL_LIST_ATTRIBUTE: items,
+        spec.plural: items,
     }
 
 
-def check_lookup_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """`terraform validate` checks for `intune_derived_credential`: exactly one of id and display_name."""
-    given = [name for name in ("id", "display_name") if config.get(name) is not None]
+def check_lookup_config(spec: ResourceSpec, config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """`terraform validate` checks for `intune_<name>`: exactly one of id and the lookup field."""
+    key = spec.lookup_field
+    given = [name for name in ("id", key) if config.get(name) is not None]
     if len(given) == 2:
-        return [("display_name", "set either id or display_name, not both")]
-    if not given and "id" in config and "display_name" in config:
-        return [("id", "set id or display_name to choose the object")]
+        return [(key, f"set either id or {key}, not both")]
+    if not given and "id" in config and key in config:
+        return [("id", f"set id or {key} to choose the object")]
     return []
-
-
-# The attributes every object carries, in schema order: `id` then the model's fields.
-OBJECT_ATTRIBUTES: tuple[str, ...] = ("id", *FIELDS_BY_NAME)

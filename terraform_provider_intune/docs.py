@@ -5,7 +5,8 @@
     docs/data-sources/<name>.md                one page per data source
 
 Each page is prose and an example written here, plus the argument and attribute reference written
-from the schema the plugin serves (`tf_adapter.schema_document`), so a new attribute appears in the
+from the schema the plugin serves (`plugin.provider.schema_document`); the prose and examples of a
+resource come from its spec (`intune_model.resources.<name>`),, so a new attribute appears in the
 docs by regenerating them: ``intune-provider docs`` (or ``python -m terraform_provider_intune.docs``).
 ``--check`` (and the test suite) fails when the committed pages differ from the schema, and
 `undocumented` names every attribute a page lacks.
@@ -19,7 +20,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from intune_model import FIELDS, REQUIRED_PERMISSION
 from intune_model.address import (
     ENV_AUTHORITY_HOST,
     ENV_CLIENT_ID,
@@ -30,6 +30,8 @@ from intune_model.address import (
     PROVIDER_TYPE,
     PROVIDER_VERSION,
 )
+from intune_model.registry import specs
+from intune_model.schema import ResourceSpec
 
 Schema = Mapping[str, Any]
 PREFIX = f"{PROVIDER_TYPE}_"
@@ -41,7 +43,7 @@ GENERATED = (
 
 def live_schema() -> dict[str, Any]:
     """The schema the plugin serves (same shape as one entry of `terraform providers schema -json`)."""
-    from terraform_provider_intune.tf_adapter import schema_document
+    from terraform_provider_intune.plugin.provider import schema_document
 
     return schema_document()
 
@@ -67,16 +69,22 @@ def _item(name: str, attribute: Mapping[str, Any]) -> str:
     return f"{text} {description}" if description else text
 
 
-def _object_items(attribute: Mapping[str, Any]) -> list[str]:
+def _spec_of(type_name_: str) -> ResourceSpec | None:
+    """The spec whose resource or data sources have this type name."""
+    short = type_name_.removeprefix(PREFIX)
+    return next((s for s in specs() if short in (s.name, s.plural)), None)
+
+
+def _object_items(attribute: Mapping[str, Any], spec: ResourceSpec | None) -> list[str]:
     """Nested attributes of a list-of-objects attribute, described from the resource's fields."""
     tf_type = attribute["type"]
     if not (isinstance(tf_type, list) and isinstance(tf_type[1], list) and tf_type[1][0] == "object"):
         return []
-    described = {"id": "Graph id.", **{f.name: f.description for f in FIELDS}}
+    described = {"id": "Graph id.", **{f.name: f.description for f in (spec.fields if spec else ())}}
     return [f"  - `{n}` ({type_name(t)}) {described.get(n, '')}".rstrip() for n, t in tf_type[1][1].items()]
 
 
-def reference(schema: Schema) -> str:
+def reference(schema: Schema, spec: ResourceSpec | None = None) -> str:
     """Markdown for a block: Required, Optional and Read-Only attributes, in schema order."""
     groups: dict[str, list[str]] = {"Required": [], "Optional": [], "Read-Only": []}
     for name, attribute in schema["block"]["attributes"].items():
@@ -88,7 +96,7 @@ def reference(schema: Schema) -> str:
             else "Read-Only"
         )
         groups[group].append(_item(name, attribute))
-        groups[group].extend(_object_items(attribute))
+        groups[group].extend(_object_items(attribute, spec))
     parts = []
     for title, items in groups.items():
         if items:
@@ -146,7 +154,7 @@ provider "intune" {{
 ## Authentication
 
 The provider signs in as an application registered in Microsoft Entra ID. Grant the app the
-**application** permission `{REQUIRED_PERMISSION}` with admin consent; the tenant needs an Intune
+**application** {_permission_text()} with admin consent; the tenant needs an Intune
 licence. A 403 from Graph names the missing permission.
 
 Tokens come from azure-identity. The credential is chosen in this order; the first that applies wins,
@@ -181,60 +189,42 @@ def _short(type_name_: str) -> str:
     return type_name_.removeprefix(PREFIX)
 
 
-RESOURCE_EXAMPLE = """resource "intune_derived_credential" "purebred" {
-  display_name                 = "Purebred derived credentials"
-  issuer                       = "purebred"
-  help_url                     = "https://example.com/help"
-  notification_types           = ["companyPortal", "email"]
-  renewal_threshold_percentage = 20
-}
+def _permission_text() -> str:
+    permissions = sorted({s.permission for s in specs() if s.permission})
+    return ("permissions " if len(permissions) > 1 else "permission ") + ", ".join(
+        f"`{p}`" for p in permissions
+    )
 
-output "purebred_id" {
-  value = intune_derived_credential.purebred.id
-}"""
 
-RESOURCE_NOTES = """## How drift is judged
+def _hcl(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+    return str(value)
 
-- Only fields you set are compared: values Graph holds for fields you leave out (server defaults
-  such as `notificationType: none`, or values set in the portal) never cause a diff.
-- `notification_types` is a set: `["email", "companyPortal"]` equals Graph's `"companyPortal,email"`,
-  and `["none"]` equals `[]`.
-- Removing an optional argument stops managing it; `help_url` is then cleared on Graph,
-  `notification_types` and `renewal_threshold_percentage` (not nullable on Graph) are left as they are.
-- An object deleted outside Terraform is planned for creation again."""
 
-IMPORT_SECTION = """## Import
-
-Import an existing object by its Graph id (Intune admin center, `intune-provider list`, or
-`GET /beta/deviceManagement/derivedCredentials`). With an `import` block (Terraform 1.5+), Terraform
-can write the resource block for you:
-
-```terraform
-import {
-  to = intune_derived_credential.purebred
-  id = "4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a"
-}
-```
-
-```sh
-terraform plan -generate-config-out=generated.tf   # writes resource "intune_derived_credential" "purebred"
-terraform apply                                     # imports; nothing is created or changed
-```
-
-Or with the command:
-
-```sh
-terraform import intune_derived_credential.purebred 4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a
-```
-
-Import keeps every field whose value differs from Graph's default, so the generated block plans
-clean; a configuration that leaves out a field set in the portal shows that difference on the first
-plan. To adopt a whole tenant at once, `intune-provider export` writes a stack configuration with an
-import id per object."""
+def resource_example(spec: ResourceSpec) -> str:
+    """The spec's example, else one written from its fields' examples."""
+    if "resource_example" in spec.extra:
+        return str(spec.extra["resource_example"])
+    fields = [f for f in spec.fields if f.example is not None]
+    width = max((len(f.name) for f in fields), default=0)
+    lines = "\n".join(f"  {f.name:<{width}} = {_hcl(f.example)}" for f in fields)
+    return f'resource "{PREFIX}{spec.name}" "example" {{\n{lines}\n}}'
 
 
 def resource_page(name: str, schema: Schema) -> str:
     description = schema["block"].get("description", "")
+    spec = _spec_of(name)
+    example = resource_example(spec) if spec else ""
+    extra = spec.extra if spec else {}
+    sections = [str(extra[k]) for k in ("resource_notes", "import_section") if k in extra]
+    if spec and "import_section" not in extra:
+        sections.append(
+            f"## Import\n\nImport an existing object by its Graph id:\n\n```sh\nterraform import "
+            f"{name}.example <graph id>\n```"
+        )
     return f"""{_front_matter(f"{name} Resource - intune", description)}
 # {name} (Resource)
 
@@ -243,56 +233,23 @@ def resource_page(name: str, schema: Schema) -> str:
 ## Example Usage
 
 ```terraform
-{RESOURCE_EXAMPLE}
+{example}
 ```
 
 ## Schema
 
-{reference(schema)}
+{reference(schema, spec)}
 
-{RESOURCE_NOTES}
-
-{IMPORT_SECTION}
-"""
-
-
-DATA_SOURCE_EXAMPLES = {
-    "intune_derived_credential": """data "intune_derived_credential" "portal" {
-  display_name = "Set up in the portal"   # exact, case-sensitive; or: id = "<graph id>"
-}
-
-output "portal_issuer" {
-  value = data.intune_derived_credential.portal.issuer
-}""",
-    "intune_derived_credentials": """data "intune_derived_credentials" "purebred" {
-  issuer = "purebred"   # optional: leave out to list every object
-}
-
-output "purebred_ids" {
-  value = data.intune_derived_credentials.purebred.ids
-}
-
-output "purebred_names" {
-  value = [for s in data.intune_derived_credentials.purebred.derived_credentials : s.display_name]
-}""",
-}
-
-DATA_SOURCE_NOTES = {
-    "intune_derived_credential": """## Errors
-
-- No object matches: `No derived credential settings named '<name>'` (or `with id '<id>'`).
-- Several objects share the display name: `<n> derived credential settings are named '<name>'`, with
-  their ids; look one up by `id` instead.
-- Both or neither of `id` and `display_name` set: refused by `terraform validate`.""",
-    "intune_derived_credentials": """The issuer filter is sent to Graph (`$filter=issuer eq '...'`); every
-page of the collection is read. The list is sorted by display name then id, so it is stable between plans.""",
-}
+{chr(10).join(section + chr(10) for section in sections)}"""
 
 
 def data_source_page(name: str, schema: Schema) -> str:
     description = schema["block"].get("description", "")
-    example = DATA_SOURCE_EXAMPLES.get(name, f'data "{name}" "example" {{}}')
-    notes = DATA_SOURCE_NOTES.get(name, "")
+    spec = _spec_of(name)
+    which = "one" if spec is not None and name == PREFIX + spec.name else "all"
+    extra = spec.extra if spec else {}
+    example = str(extra.get(f"{which}_example", f'data "{name}" "example" {{}}'))
+    notes = str(extra.get(f"{which}_notes", ""))
     return f"""{_front_matter(f"{name} Data Source - intune", description)}
 # {name} (Data Source)
 
@@ -306,7 +263,7 @@ def data_source_page(name: str, schema: Schema) -> str:
 
 ## Schema
 
-{reference(schema)}
+{reference(schema, spec)}
 {chr(10) + notes + chr(10) if notes else ""}"""
 
 
@@ -357,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=Path("docs"))
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
-    from terraform_provider_intune.cli import main as cli_main
-
-    return cli_main(["docs", "--dir", str(args.dir), *(["--check"] if args.check else [])])
+    stale = write_docs(args.dir, check=args.check)
+    for path in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {path}", file=sys.stderr)
+    return 1 if args.check and stale else 0
 
 
 if __name__ == "__main__":

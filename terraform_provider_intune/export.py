@@ -13,26 +13,30 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from intune_graph import GraphClient, odata
-from intune_model import COLLECTION_PATH, FIELDS, SettingsInvalid, validate_settings
-from terraform_provider_intune.data_sources import ISSUER_VALUES
-from terraform_provider_intune.handler import HandlerError, adopted_state
+from intune_graph import GraphClient
+from intune_model.errors import SettingsInvalid
+from intune_model.registry import default_spec
+from intune_model.schema import ResourceSpec
+from terraform_provider_intune.data_sources import filter_expression
+from terraform_provider_intune.handler import adopted_state
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")  # the stacks' key rule
 MAX_KEY_LENGTH = 60
 
 
 def iter_pages(
-    client: GraphClient, *, issuer: str | None = None, on_total: Callable[[int], None] | None = None
+    client: GraphClient,
+    spec: ResourceSpec,
+    filters: Mapping[str, Any] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """The collection page by page (Graph JSON). Asks Graph for `@odata.count` so a progress bar
     can show the total; `on_total` is called with it when the server gives one."""
-    if issuer is not None and issuer not in ISSUER_VALUES:
-        raise HandlerError(f"{issuer!r} is not an issuer", f"allowed values: {', '.join(ISSUER_VALUES)}")
     params = {"$count": "true"}
-    if issuer is not None:
-        params["$filter"] = odata.eq("issuer", issuer)
-    resp = client.request("GET", COLLECTION_PATH, params=params, expect=(200,))
+    expression = filter_expression(spec, filters or {})
+    if expression is not None:
+        params["$filter"] = expression
+    resp = client.request("GET", spec.collection_path, params=params, expect=(200,))
     first = True
     while True:
         page = resp.json()
@@ -46,10 +50,10 @@ def iter_pages(
         resp = client.request("GET", str(next_link), expect=(200,))
 
 
-def settings_key(display_name: str, taken: set[str]) -> str:
-    """A stack key from a display name: lower case, `_` for anything else, unique among `taken`
-    (which it joins), e.g. ``"Purebred (EU)"`` -> ``purebred_eu``, then ``purebred_eu_2``."""
-    ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
+def settings_key(name: str, taken: set[str]) -> str:
+    """A stack key from a name (the spec's lookup field): lower case, `_` for anything else, unique
+    among `taken` (which it joins), e.g. ``"Purebred (EU)"`` -> ``purebred_eu``, then ``purebred_eu_2``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:MAX_KEY_LENGTH].rstrip("_")
     if not base or not base[0].isalpha():
         base = f"settings_{base}".rstrip("_")
@@ -62,30 +66,37 @@ def settings_key(display_name: str, taken: set[str]) -> str:
     return key
 
 
-def export_entries(objects: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def export_entries(
+    objects: Sequence[Mapping[str, Any]], spec: ResourceSpec | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Stack settings entries for Graph objects, and a warning for each object left out because
     the schema refuses what Graph holds (the stack could not deploy it)."""
+    spec = spec or default_spec()
     taken: set[str] = set()
     entries: list[dict[str, Any]] = []
     skipped: list[str] = []
     for obj in objects:
-        state = adopted_state(obj)
-        fields = {spec.name: state[spec.name] for spec in FIELDS if state[spec.name] is not None}
+        state = adopted_state(obj, spec)
+        fields = {f.name: state[f.name] for f in spec.fields if state[f.name] is not None}
         try:
-            validate_settings(fields, subject=f"object {state['id']}")
+            spec.check(fields, subject=f"object {state['id']}")
         except SettingsInvalid as exc:
             skipped.append(str(exc))
             continue
-        key = settings_key(str(state["display_name"]), taken)
+        key = settings_key(str(state[spec.lookup_field]), taken)
         entries.append({"key": key, "import_id": state["id"], **fields})
     return entries, skipped
 
 
 def export_config(
-    objects: Sequence[Mapping[str, Any]], *, stack_name: str, provider: Mapping[str, str] | None = None
+    objects: Sequence[Mapping[str, Any]],
+    *,
+    stack_name: str,
+    provider: Mapping[str, str] | None = None,
+    spec: ResourceSpec | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """A whole configuration file with one stack; returns it and the warnings of `export_entries`."""
-    entries, skipped = export_entries(objects)
+    entries, skipped = export_entries(objects, spec)
     stack: dict[str, Any] = {"name": stack_name}
     if provider:
         stack["provider"] = dict(provider)

@@ -1,8 +1,8 @@
-"""The custom resource: create/read/update/delete/import of derived credential settings.
+"""The custom resource: create/read/update/delete/import of one Graph resource, generic over its spec.
 
 Shaped like a Pulumi dynamic provider and free of any Terraform framework: it takes and returns
-plain dicts keyed by Terraform attribute names (`id` plus the fields in `intune_model.FIELDS`).
-The `tf` adapter is the only caller that knows about Terraform's protocol.
+plain dicts keyed by Terraform attribute names (`id` plus the spec's fields). The plugin package
+(`terraform_provider_intune.plugin`) is the only caller that knows about Terraform's protocol.
 """
 
 from __future__ import annotations
@@ -13,16 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
-from intune_model import (
-    COLLECTION_PATH,
-    FIELDS,
-    FIELDS_BY_GRAPH_NAME,
-    from_graph,
-    is_server_default,
-    same_value,
-    to_graph,
-    validate_settings,
-)
+from intune_model.errors import IntuneError
+from intune_model.registry import default_spec
+from intune_model.schema import ResourceSpec
 from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
@@ -30,59 +23,63 @@ IMPORT_GRACE_S = 5.0
 ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
 
 
-class HandlerError(Exception):
+class HandlerError(IntuneError):
     """A failure to show the user: a one-line summary, a detail, and the attribute if one applies."""
 
     def __init__(self, summary: str, detail: str = "", attribute: str | None = None):
-        super().__init__(summary)
+        super().__init__(summary, detail, attribute)
         self.summary = summary
         self.detail = detail
         self.attribute = attribute
 
 
-def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any]) -> Props:
+def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any], spec: ResourceSpec | None = None) -> Props:
     """State after a read. Drift counts only on fields the user set: a field that is null in `prior`
     stays null whatever Graph holds (server defaults never diff); a set field keeps the user's
     spelling when Graph's value means the same (flags order, `none` vs empty)."""
+    spec = spec or default_spec()
     out: Props = {"id": server.get("id") or prior.get("id")}
-    for spec in FIELDS:
-        mine, theirs = prior.get(spec.name), server.get(spec.name)
-        if mine is None and not spec.required:
-            out[spec.name] = None
-        elif mine is not None and same_value(spec.name, mine, theirs):
-            out[spec.name] = mine
+    for f in spec.fields:
+        mine, theirs = prior.get(f.name), server.get(f.name)
+        if mine is None and not f.required:
+            out[f.name] = None
+        elif mine is not None and spec.same_value(f.name, mine, theirs):
+            out[f.name] = mine
         else:
-            out[spec.name] = theirs
+            out[f.name] = theirs
     return out
 
 
-def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    return [f.name for f in FIELDS if not same_value(f.name, old.get(f.name), new.get(f.name))]
+def changed_fields(
+    old: Mapping[str, Any], new: Mapping[str, Any], spec: ResourceSpec | None = None
+) -> list[str]:
+    spec = spec or default_spec()
+    return [f.name for f in spec.fields if not spec.same_value(f.name, old.get(f.name), new.get(f.name))]
 
 
-def attribute_for(error: GraphError) -> str | None:
+def attribute_for(error: GraphError, spec: ResourceSpec | None = None) -> str | None:
     """The Terraform attribute a Graph error is about: its `target`, else a property its message names."""
-    for candidate in filter(None, (error.target,)):
-        spec = FIELDS_BY_GRAPH_NAME.get(candidate)
-        if spec:
-            return spec.name
-    for graph_name, spec in FIELDS_BY_GRAPH_NAME.items():
+    spec = spec or default_spec()
+    if error.target and error.target in spec.by_graph_name:
+        return spec.by_graph_name[error.target].name
+    for graph_name, f in spec.by_graph_name.items():
         if re.search(rf"\b{re.escape(graph_name)}\b", error.message):
-            return spec.name
+            return f.name
     return None
 
 
-class DerivedCredentialHandler:
+class Handler:
     """Thin and synchronous; one instance per call is cheap (the client is shared)."""
-
-    collection = COLLECTION_PATH
 
     def __init__(
         self,
         client: GraphClient,
         warn: Callable[[str, str], None] | None = None,
         ledger: CreateLedger = LEDGER,
+        spec: ResourceSpec | None = None,
     ):
+        self.spec = spec or default_spec()
+        self.collection = self.spec.collection_path
         self._client = client
         self._warn = warn or (lambda summary, detail: None)
         self._ledger = ledger
@@ -92,9 +89,9 @@ class DerivedCredentialHandler:
         (replication lag), so the next refresh cannot mistake a new object for a deleted one.
 
         A POST whose answer was lost is not re-sent blindly: see `adoption` for the rule."""
-        validate_settings({f.name: props.get(f.name) for f in FIELDS})
-        body = to_graph(props)
-        with self._client.operation(), self._ledger.exclusive(props):
+        self.spec.check(self.spec.fields_of(props))
+        body = self.spec.to_graph(props)
+        with self._client.operation(), self._ledger.exclusive(props, self.spec):
             before = set(self._matching(props))
             while True:
                 try:
@@ -114,17 +111,19 @@ class DerivedCredentialHandler:
                 break
             self._ledger.claim(new_id)
             self._wait_readable(new_id)
-        return new_id, {**_fields(props), "id": new_id}
+        return new_id, {**self.spec.fields_of(props), "id": new_id}
 
     def _matching(self, props: Mapping[str, Any]) -> list[str]:
-        listed = self._client.list(self.collection, odata.eq("displayName", str(props["display_name"])))
-        return self._ledger.candidates(props, listed, before=set())
+        key = self.spec.by_name[self.spec.adoption_key]
+        listed = self._client.list(self.collection, odata.eq(key.graph_name, str(props[key.name])))
+        return self._ledger.candidates(props, listed, before=set(), spec=self.spec)
 
     def _find_lost_create(
         self, props: Mapping[str, Any], before: set[str], lost: AmbiguousCreate
     ) -> str | None:
         """The id our lost POST created, or None once a search window shows it created nothing."""
-        name = str(props["display_name"])
+        key = self.spec.by_name[self.spec.adoption_key]
+        name = str(props[key.name])
         give_up = min(time.monotonic() + ADOPT_SEARCH_S, self._client.deadline())
         delay = 0.25
         try:
@@ -140,12 +139,12 @@ class DerivedCredentialHandler:
                     return found[0]
                 if len(found) > 1:
                     raise HandlerError(
-                        f"Several objects named {name!r} may have been created by this apply",
+                        f"Several objects with {key.name} {name!r} may have been created by this apply",
                         f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
                         f"{lost.client_request_id}) and {len(found)} identical new objects exist: "
                         f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
                         "the one you keep.",
-                        "display_name",
+                        key.name,
                     )
                 if time.monotonic() >= give_up:
                     return None
@@ -156,9 +155,9 @@ class DerivedCredentialHandler:
                 f"Could not tell whether Graph created {name!r}",
                 f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
                 f"{lost.client_request_id}) and the search for the object it may have made failed: "
-                f"{exc}. Look for a possible orphan with displayName {name!r} and `terraform import` "
+                f"{exc}. Look for a possible orphan with {key.graph_name} {name!r} and `terraform import` "
                 "or delete it.",
-                "display_name",
+                key.name,
             ) from exc
 
     def _wait_readable(self, new_id: str) -> None:
@@ -180,17 +179,17 @@ class DerivedCredentialHandler:
         """None when Graph no longer has the object (Terraform then plans to create it again)."""
         with self._client.operation():
             found = self._client.get(self.collection, item_id)
-        return None if found is None else reconcile(prior, from_graph(found))
+        return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
         """PATCH only the changed fields (with `@odata.type`), then read back until Graph agrees."""
-        changed = changed_fields(old, new)
-        planned = {**_fields(new), "id": item_id}
+        changed = changed_fields(old, new, self.spec)
+        planned = {**self.spec.fields_of(new), "id": item_id}
         if not changed:
             return planned
-        validate_settings({f.name: new.get(f.name) for f in FIELDS})
+        self.spec.check(self.spec.fields_of(new))
         with self._client.operation():
-            echoed = self._client.update(self.collection, item_id, to_graph(new, only=changed))
+            echoed = self._client.update(self.collection, item_id, self.spec.to_graph(new, only=changed))
             try:
                 return self._confirm_update(item_id, new, changed, planned, echoed)
             except Cancelled:
@@ -215,8 +214,8 @@ class DerivedCredentialHandler:
                         "The object disappeared during the update",
                         f"PATCH of {item_id} succeeded but the object now answers 404.",
                     )
-            state = reconcile(new, from_graph(server))
-            stale = [n for n in changed if not same_value(n, state.get(n), new.get(n))]
+            state = reconcile(new, self.spec.from_graph(server), self.spec)
+            stale = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
             if not stale:
                 return planned
             if time.monotonic() >= give_up:
@@ -241,25 +240,25 @@ class DerivedCredentialHandler:
                 found = self._client.fetch_after_write(self.collection, item_id, grace_s=IMPORT_GRACE_S)
         except NotFound as missing:
             raise HandlerError(
-                f"no derived credential settings with id {item_id!r}",
-                "Check the id (Intune admin center, or GET /beta/deviceManagement/derivedCredentials) "
+                f"no {self.spec.title} with id {item_id!r}",
+                f"Check the id (Intune admin center, or GET /beta{self.collection}) "
                 "and that the provider points at the right tenant.\n"
                 f"request-id: {missing.request_id or '-'}; "
                 f"client-request-id: {missing.client_request_id or '-'}",
             ) from None
-        return adopted_state(found)
+        return adopted_state(found, self.spec)
 
 
-def adopted_state(found: Mapping[str, Any]) -> Props:
+DerivedCredentialHandler = Handler  # the one-resource name, kept for callers that use it
+
+
+def adopted_state(found: Mapping[str, Any], spec: ResourceSpec | None = None) -> Props:
     """State of an adopted object (Graph JSON in): every field Graph holds, except those at Graph's
     defaults, which are treated as unset. Import and `intune-provider export` share it, so an
     exported configuration plans clean after import."""
-    state = from_graph(found)
-    for spec in FIELDS:
-        if not spec.required and is_server_default(spec.name, state.get(spec.name)):
-            state[spec.name] = None
+    spec = spec or default_spec()
+    state = spec.from_graph(found)
+    for f in spec.fields:
+        if not f.required and spec.is_server_default(f.name, state.get(f.name)):
+            state[f.name] = None
     return state
-
-
-def _fields(props: Mapping[str, Any]) -> Props:
-    return {f.name: props.get(f.name) for f in FIELDS}

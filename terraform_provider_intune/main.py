@@ -6,7 +6,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    from terraform_provider_intune.tf_adapter import IntuneProvider, serve
+    from terraform_provider_intune.plugin.provider import IntuneProvider
+    from terraform_provider_intune.plugin.server import serve
 
     serve(IntuneProvider(), argv if argv is not None else sys.argv)
 

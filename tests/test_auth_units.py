@@ -11,7 +11,7 @@ from intune_graph import Connection
 from intune_graph.credentials import CredentialConfigError, plan_methods
 from intune_model.clouds import CLOUDS
 from terraform_provider_intune.config import ARGUMENTS, ConfigProblems, endpoints_for, resolve
-from terraform_provider_intune.tf_adapter import IntuneProvider
+from terraform_provider_intune.plugin.provider import IntuneProvider
 
 IDS = {"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"}
 GITHUB = {

@@ -174,7 +174,7 @@ import {{
 def test_terraform_sees_the_schema_the_docs_are_made_from(
     tmp_path: Path, cli_config: Path, emu: GraphEmulator
 ) -> None:
-    from terraform_provider_intune.tf_adapter import schema_document
+    from terraform_provider_intune.plugin.provider import schema_document
 
     tf = workdir(tmp_path, cli_config, emu, "")
     raw: dict[str, Any] = json.loads(tf.run("providers", "schema", "-json").stdout)

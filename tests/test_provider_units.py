@@ -9,10 +9,11 @@ import pytest
 
 from intune_graph import Connection, GraphError, open_client
 from intune_model import FIELDS
+from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
 from terraform_provider_intune.handler import attribute_for, changed_fields, reconcile
 from terraform_provider_intune.mirror import cli_config, install, terraform_platform
-from terraform_provider_intune.tf_adapter import resource_schema
+from terraform_provider_intune.plugin.resources import resource_schema
 
 ENV = {
     "AZURE_TENANT_ID": "env-tenant",
@@ -106,14 +107,14 @@ def test_graph_errors_point_at_the_attribute() -> None:
 
 
 def test_terraform_schema_is_derived_from_the_model() -> None:
-    attrs = {a.name: a for a in resource_schema().attributes}
+    attrs = {a.name: a for a in resource_schema(SPEC).attributes}
     assert list(attrs) == ["id"] + [f.name for f in FIELDS]
     assert attrs["id"].computed and not attrs["id"].optional
     assert attrs["display_name"].required and attrs["issuer"].required
     assert attrs["notification_types"].type.tf_type() == b'["set","string"]'
     assert attrs["renewal_threshold_percentage"].type.tf_type() == b'"number"'
     assert "`xTec`" in (attrs["issuer"].description or "")
-    assert resource_schema().version == 0
+    assert resource_schema(SPEC).version == 0
 
 
 def test_mirror_layout_and_cli_config(tmp_path: Path) -> None:

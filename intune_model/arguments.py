@@ -1,0 +1,166 @@
+"""The one table of provider arguments, and the one rule for the URLs a token may be sent to.
+
+Dependency-free, so every consumer shares it: the provider builds its schema from it and resolves
+its configuration with it (`terraform_provider_intune.config`), the construct derives its argument
+kinds and checks from it (`constructs_lib.provider`), and the stacks' settings file its provider keys
+(`stacks.config`). A new argument is one row here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from intune_model import address as a
+from intune_model.clouds import CLOUDS, DEFAULT_CLOUD
+
+DEFAULT_DEADLINE_S = 600.0  # one operation may retry this long (Graph throttling can last minutes)
+DEFAULT_WRITE_LIMIT = 100  # Graph: 100 writes per 20 s per app per tenant for this family
+DEFAULT_WRITE_WINDOW_S = 20.0
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One provider argument: its type, the environment variable it falls back to, whether Terraform
+    must treat it as sensitive, and its description."""
+
+    name: str
+    kind: Literal["string", "bool", "number"]
+    env: str | None
+    description: str
+    sensitive: bool = False
+    default: float | None = None  # numbers only: the value when unset
+
+
+_CLOUD_LIST = ", ".join(f"`{c}`" for c in CLOUDS)
+
+ARGUMENTS: tuple[Argument, ...] = (
+    Argument("tenant_id", "string", a.ENV_TENANT_ID, "Microsoft Entra tenant (directory) id."),
+    Argument("client_id", "string", a.ENV_CLIENT_ID, "Application (client) id of the app registration."),
+    Argument(
+        "client_secret",
+        "string",
+        a.ENV_CLIENT_SECRET,
+        "Client secret of the app registration. Pass a sensitive (ideally ephemeral) variable, never a "
+        "literal.",
+        sensitive=True,
+    ),
+    Argument(
+        "client_certificate_path",
+        "string",
+        a.ENV_CLIENT_CERTIFICATE_PATH,
+        "Path of a PEM (private key and certificate) or PFX file registered on the app.",
+    ),
+    Argument(
+        "client_certificate_password",
+        "string",
+        a.ENV_CLIENT_CERTIFICATE_PASSWORD,
+        "Password of the certificate file, if it has one.",
+        sensitive=True,
+    ),
+    Argument(
+        "federated_token_file",
+        "string",
+        a.ENV_FEDERATED_TOKEN_FILE,
+        "File holding a federated OIDC token (Kubernetes workload identity, many CI systems).",
+    ),
+    Argument(
+        "use_oidc",
+        "bool",
+        a.ENV_USE_OIDC,
+        "Authenticate with workload identity federation: GitHub Actions OIDC when "
+        f"`{a.ENV_ACTIONS_ID_TOKEN_REQUEST_URL}` is set (audience `{a.FEDERATED_TOKEN_AUDIENCE}`), else "
+        "the federated token file.",
+    ),
+    Argument("use_cli", "bool", a.ENV_USE_CLI, "Authenticate with the Azure CLI's signed-in account."),
+    Argument("use_msi", "bool", a.ENV_USE_MSI, "Authenticate with the machine's managed identity."),
+    Argument(
+        "cloud",
+        "string",
+        a.ENV_CLOUD,
+        f"Microsoft cloud: {_CLOUD_LIST}. Sets the Graph and login hosts; default `{DEFAULT_CLOUD}`.",
+    ),
+    Argument(
+        "graph_endpoint",
+        "string",
+        a.ENV_GRAPH_ENDPOINT,
+        "Graph base URL without the API version (the provider appends `/beta`); overrides the cloud's. "
+        "Must be https except on loopback.",
+    ),
+    Argument(
+        "authority_host",
+        "string",
+        a.ENV_AUTHORITY_HOST,
+        "Identity platform host; overrides the cloud's. With a host outside the known clouds, "
+        "instance discovery is off.",
+    ),
+)
+# Numeric provider arguments (reliability tuning): name -> (description, default).
+NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
+    "timeout_seconds": (
+        "How long one operation (create, read, update, delete, import) may keep retrying throttled "
+        "or failed Graph calls and waiting for a write slot before it fails. Default 600.",
+        DEFAULT_DEADLINE_S,
+    ),
+    "write_limit": (
+        "Writes (POST, PATCH, DELETE) this provider sends to the tenant per `write_window_seconds`; "
+        "all parallel operations share it. Lowered automatically while Graph answers 429. Default 100.",
+        float(DEFAULT_WRITE_LIMIT),
+    ),
+    "write_window_seconds": (
+        "The window of `write_limit`, in seconds. Default 20 (Graph: 100 writes per 20 s per app).",
+        DEFAULT_WRITE_WINDOW_S,
+    ),
+}
+ARGUMENTS += tuple(
+    Argument(name, "number", None, desc, default=default)
+    for name, (desc, default) in NUMBER_ARGUMENTS.items()
+)
+ARGUMENTS_BY_NAME = {arg.name: arg for arg in ARGUMENTS}
+# Provider argument -> environment variable it falls back to.
+ARGUMENT_ENV: dict[str, str] = {arg.name: arg.env for arg in ARGUMENTS if arg.env}
+ARGUMENT_DESCRIPTIONS: dict[str, str] = {
+    arg.name: arg.description + (f" Falls back to `{arg.env}`." if arg.env else "") for arg in ARGUMENTS
+}
+URL_ARGUMENTS = ("graph_endpoint", "authority_host")
+# By kind, for consumers that write or check literal values (the construct, the settings file).
+SECRET_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.sensitive)
+STRING_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.kind == "string" and not arg.sensitive)
+BOOL_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.kind == "bool")
+NUMBER_ARGUMENT_NAMES = tuple(arg.name for arg in ARGUMENTS if arg.kind == "number")
+
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, what: str) -> str:
+    """Return `url` without a trailing slash, or raise ValueError naming `what`.
+
+    https is required, because a bearer token will travel there; plain http is allowed only on a
+    loopback address (a local emulator or proxy). No query or fragment: the API path is appended."""
+    if not isinstance(url, str) or any(c.isspace() for c in url.strip()):
+        raise ValueError(f"{what}: {url!r} is not an absolute URL (for example https://graph.microsoft.com)")
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValueError(f"{what}: {url!r} is not an absolute URL (for example https://graph.microsoft.com)")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ValueError(
+            f"{what}: {url!r} uses plain http; only https is allowed (http only on a loopback address)"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"{what}: {url!r} must not carry a query or fragment")
+    return url.strip().rstrip("/")

@@ -1,0 +1,1 @@
+"""One module per Graph resource, each exposing `SPEC` (an `intune_model.schema.ResourceSpec`)."""

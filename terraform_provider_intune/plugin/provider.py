@@ -1,0 +1,120 @@
+"""Provider `intune`: its arguments (from `config.ARGUMENTS`), its configuration, one shared Graph
+client for the process, and one resource and two data sources per registered spec.
+
+The handler and the Graph client (httpx, azure-identity) are imported by the calls that use them,
+not here: the provider reaches Terraform's handshake, schemas, `validate` and plan without them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from tf import schema as tfs
+from tf import types as tft
+from tf.iface import Config, Provider
+from tf.utils import Diagnostics
+
+from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
+from intune_model.registry import usable_specs
+from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ARGUMENTS, check_arguments, resolve
+from terraform_provider_intune.plugin.codec import known
+from terraform_provider_intune.plugin.data_sources import data_source_classes
+from terraform_provider_intune.plugin.resources import resource_class
+
+_ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
+
+
+class IntuneProvider(Provider):
+    """Provider `intune`: holds the configuration and one shared Graph client for the process."""
+
+    def __init__(self) -> None:
+        self._config: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._client: Any = None
+        self.stop = threading.Event()
+
+    def get_model_prefix(self) -> str:
+        return f"{PROVIDER_TYPE}_"
+
+    def full_name(self) -> str:
+        return PROVIDER_SOURCE
+
+    def get_provider_schema(self, diags: Diagnostics) -> tfs.Schema:
+        _, problem = usable_specs()
+        for summary, detail, _attribute in problem.diagnostics() if problem else ():
+            diags.add_error(summary, detail)
+        return tfs.Schema(
+            version=0,
+            attributes=[
+                tfs.Attribute(
+                    arg.name,
+                    _ARGUMENT_TYPES[arg.kind](),
+                    description=ARGUMENT_DESCRIPTIONS[arg.name],
+                    optional=True,
+                    sensitive=arg.sensitive,
+                )
+                for arg in ARGUMENTS
+            ],
+        )
+
+    def validate_config(self, diags: Diagnostics, config: Config) -> None:
+        for attribute, message in check_arguments(known(config)):
+            diags.add_error(f"Invalid provider argument {attribute}", message, path=[attribute])
+
+    def configure_provider(self, diags: Diagnostics, config: Config) -> None:
+        self._config = known(config)
+
+    def get_data_sources(self) -> list[Any]:
+        return [cls for spec in usable_specs()[0] for cls in data_source_classes(spec)]
+
+    def get_resources(self) -> list[Any]:
+        return [resource_class(spec) for spec in usable_specs()[0]]
+
+    def client(self) -> Any:
+        """The process's Graph client, built on first use (so `validate` needs no credentials)."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    from intune_graph import open_client  # deferred: keeps provider start fast
+
+                    client = open_client(resolve(self._config))
+                    client.stop = self.stop
+                    self._client = client
+        return self._client
+
+
+# ----------------------------------------------------------------------------- schema as data
+
+
+def _attribute_document(attribute: tfs.Attribute) -> dict[str, Any]:
+    doc: dict[str, Any] = {"type": json.loads(attribute.type.tf_type()), "description": attribute.description}
+    for flag in ("required", "optional", "computed", "sensitive"):
+        if getattr(attribute, flag):
+            doc[flag] = True
+    return doc
+
+
+def _schema_document(schema: tfs.Schema) -> dict[str, Any]:
+    block: dict[str, Any] = {"attributes": {a.name: _attribute_document(a) for a in schema.attributes}}
+    if schema.description:
+        block["description"] = schema.description
+    return {"version": schema.version or 0, "block": block}
+
+
+def schema_document() -> dict[str, Any]:
+    """The provider's live schema as plain data, in the shape of `terraform providers schema -json`
+    (one provider's entry): what the docs are generated from and checked against."""
+    provider = IntuneProvider()
+    prefix = provider.get_model_prefix()
+    return {
+        "provider": _schema_document(provider.get_provider_schema(Diagnostics())),
+        "resource_schemas": {
+            prefix + r.get_name(): _schema_document(r.get_schema()) for r in provider.get_resources()
+        },
+        "data_source_schemas": {
+            prefix + d.get_name(): _schema_document(d.get_schema()) for d in provider.get_data_sources()
+        },
+    }

@@ -1,0 +1,114 @@
+"""The layout's promises: one argument table and one URL rule for the provider, the construct and
+the stacks; no field name outside its spec; the provider's plan path free of pydantic and httpx."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from intune_model.arguments import ARGUMENTS, SECRET_ARGUMENTS
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = (
+    "intune_model",
+    "intune_graph",
+    "terraform_provider_intune",
+    "graph_emulator",
+    "constructs_lib",
+    "stacks",
+)
+
+
+def test_construct_takes_exactly_the_provider_arguments() -> None:
+    from constructs_lib.provider import IntuneProvider
+
+    params = set(inspect.signature(IntuneProvider.__init__).parameters) - {"self", "scope", "id", "alias"}
+    assert params == {arg.name for arg in ARGUMENTS}
+
+
+def test_stack_provider_settings_are_the_non_secret_arguments() -> None:
+    from stacks.config import ProviderSettings
+
+    fields = {f.name for f in dataclasses.fields(ProviderSettings)}
+    assert fields == {arg.name for arg in ARGUMENTS if arg.name not in SECRET_ARGUMENTS} | {
+        "client_secret_variable"
+    }
+
+
+@pytest.mark.parametrize(
+    "url", ["https://graph.example?x=1", "https://graph.example#top", "ftp://graph.example"]
+)
+def test_construct_refuses_what_the_provider_refuses(url: str) -> None:
+    import cdktf
+
+    from constructs_lib.provider import IntuneProvider
+    from terraform_provider_intune.config import check_arguments
+
+    assert [name for name, _ in check_arguments({"graph_endpoint": url})] == ["graph_endpoint"]
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    with pytest.raises(ValueError, match="graph_endpoint"):
+        IntuneProvider(stack, "intune", graph_endpoint=url)
+
+
+def _string_constants(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+# Literals that are field names by coincidence, or files not yet derived from the spec.
+NOT_FIELDS = {
+    ("graph_emulator/identity.py", "issuer"),  # the OIDC discovery document's `issuer`
+    ("graph_emulator/oidc.py", "issuer"),  # the same, for the emulator's own OIDC issuer
+}
+# The typed construct keeps explicit keyword arguments (IDE completion, jsii-style docs);
+# `test_construct_keywords_are_the_spec_fields` holds them equal to the spec.
+CONSTRUCT_FILES = {"constructs_lib/derived_credential.py", "constructs_lib/data_sources.py"}
+
+
+def test_no_field_name_outside_its_spec() -> None:
+    """Field names (Terraform and Graph) appear as literals only in their spec module."""
+    from intune_model.registry import specs
+
+    names = {n for s in specs() for f in s.fields for n in (f.name, f.graph_name)}
+    spec_files = {ROOT / "intune_model" / "resources" / f"{s.name}.py" for s in specs()}
+    allowed = spec_files | {ROOT / "intune_model" / "settings.py"}  # the compatibility aliases
+    offenders = []
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if path in allowed or relative in CONSTRUCT_FILES:
+                continue
+            for literal in _string_constants(path):
+                if literal in names and (relative, literal) not in NOT_FIELDS:
+                    offenders.append(f"{relative}: {literal!r}")
+    assert offenders == []
+
+
+def test_construct_keywords_are_the_spec_fields() -> None:
+    from constructs_lib import DerivedCredentialSettings
+    from intune_model.resources.derived_credential import SPEC
+
+    params = inspect.signature(DerivedCredentialSettings.__init__).parameters
+    keywords = [n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert [n for n in keywords if n in SPEC.by_name] == [f.name for f in SPEC.fields]
+
+
+def test_validate_and_plan_path_loads_no_pydantic_httpx_or_azure_identity() -> None:
+    code = (
+        "import sys\n"
+        "from tf.utils import Diagnostics\n"
+        "from terraform_provider_intune.plugin.provider import IntuneProvider, schema_document\n"
+        "p = IntuneProvider()\n"
+        "schema_document()\n"
+        "for cls in p.get_resources():\n"
+        "    cls(p).validate(Diagnostics(), 'intune_' + cls.get_name(), {'issuer': 'nope'})\n"
+        "print(sorted(m for m in ('pydantic', 'httpx', 'azure.identity') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
