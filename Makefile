@@ -14,7 +14,7 @@ export TF_IN_AUTOMATION := 1
 # Providers come from the local mirror; keep cdktf off the shared ~/.terraform.d/plugin-cache.
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: deploy test unit lint typecheck check emulator emulator-stop synth bench clean
+.PHONY: deploy test unit lint typecheck check fmt docs help emulator emulator-stop synth bench clean
 
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
 	$(BIN)/python -m stacks.deploy $(STACKS)
@@ -25,22 +25,39 @@ test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end
 unit: $(BIN)/.installed ## only the fast tests
 	$(BIN)/pytest -q -m "not e2e and not cdktf_cli"
 
-check: lint typecheck
+check: lint typecheck ## lint and type-check
 
-lint: $(BIN)/.installed
+# The documented GitHub workflow is linted like code (actionlint, with shellcheck on its `run:`
+# scripts): a retired action runtime or a wrong input fails here, not in a user's pipeline.
+WORKFLOWS := docs/pipelines/github-actions.yml
+SCRIPTS := docs/pipelines/intune-pipeline.sh .ci/run
+
+lint: $(BIN)/.installed ## ruff (lint and format check), actionlint on the documented workflow, shellcheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint -shellcheck=$(BIN)/shellcheck -pyflakes= $(WORKFLOWS)
+	$(BIN)/shellcheck $(SCRIPTS)
 
-typecheck: $(BIN)/.installed
+typecheck: $(BIN)/.installed ## mypy --strict
 	$(BIN)/mypy
 
-synth: $(BIN)/.installed $(CDKTF)
+fmt: $(BIN)/.installed ## format the code and apply ruff's safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+docs: $(BIN)/.installed ## regenerate docs/ (Registry layout) from the provider's live schema
+	$(BIN)/python -m terraform_provider_intune.docs
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  make %-14s %s\n", $$1, $$2 }'
+
+synth: $(BIN)/.installed $(CDKTF) ## synthesize the example stacks into cdktf.out
 	$(CDKTF) synth
 
 emulator: $(BIN)/.installed ## start the local Graph emulator in the background and print its variables
 	$(BIN)/graph-emulator start --data-dir .emulator
 
-emulator-stop:
+emulator-stop: ## stop the background emulator (its data stays in .emulator/)
 	-$(BIN)/graph-emulator stop --data-dir .emulator
 
 bench: $(BIN)/.bench-installed $(CDKTF) $(TF_RC) ## side-by-side timings with ratios; writes docs/benchmarks.md
@@ -50,7 +67,7 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-clean: emulator-stop
+clean: emulator-stop ## remove the venv, node_modules, tools, synth output and emulator data
 	rm -rf $(VENV) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
 
 $(BIN)/.installed: pyproject.toml
@@ -59,8 +76,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(CDKTF): package.json
-	npm install --no-audit --no-fund --loglevel=error
+# package-lock.json pins the whole npm tree; after editing package.json run `npm install` and commit both.
+$(CDKTF): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(TF_RC): $(BIN)/.installed

@@ -13,7 +13,19 @@ Example::
     )
     cdktf.TerraformOutput(stack, "purebred_id", value=settings.id)
     app.synth()
+
+The constructs run on a CDK engine that is an extra of this package, not a dependency of the
+provider: `pip install 'terraform-provider-intune[cdktf]'`. Without it, importing this package
+fails at once with that line rather than deep inside a module.
 """
+
+try:
+    import cdktf  # noqa: F401  (the engine every module here builds on)
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        f"constructs_lib needs a CDK engine ({missing}): pip install 'terraform-provider-intune[cdktf]'",
+        name=missing.name,
+    ) from missing
 
 from constructs_lib.data_sources import DataIntuneDerivedCredential, DataIntuneDerivedCredentials
 from constructs_lib.derived_credential import DerivedCredentialSettings

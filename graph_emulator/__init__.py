@@ -26,13 +26,35 @@ switchable at start and at run time: see `graph_emulator.faults`::
         emu.patch_status = 200
 
 Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`graph_emulator.pytest_plugin`).
+
+Names load from their modules on first use (PEP 562): the pytest plugin (`graph_emulator.pytest_plugin`)
+imports this package in every pytest session of an environment that has it installed, and the
+emulator's own dependencies (the `[emulator]` extra: trustme, cryptography, PyJWT) may be absent there.
 """
 
-from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
-from graph_emulator.faults import FaultPlan
-from graph_emulator.identity_types import Client, FederatedCredential
-from graph_emulator.server import GraphEmulator, start_emulator
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
+    from graph_emulator.faults import FaultPlan
+    from graph_emulator.identity_types import Client, FederatedCredential
+    from graph_emulator.server import GraphEmulator, start_emulator
+
+_MODULE_OF = {
+    "Client": "identity_types",
+    "FaultPlan": "faults",
+    "Faults": "_types",
+    "FederatedCredential": "identity_types",
+    "GraphEmulator": "server",
+    "RecordedRequest": "_types",
+    "Request": "_types",
+    "RequestLog": "_types",
+    "Response": "_types",
+    "start_emulator": "server",
+}
 __all__ = [
     "Client",
     "FaultPlan",
@@ -45,3 +67,9 @@ __all__ = [
     "Response",
     "start_emulator",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)

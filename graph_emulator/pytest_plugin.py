@@ -27,24 +27,45 @@ Example::
 
 For code that reads its configuration from the environment (the provider, a subprocess), apply
 `emu.env()` with `monkeypatch.setenv` or pass it as `env=` to `subprocess.run`.
+
+Loading this plugin costs nothing: it imports no emulator module until a fixture is used, so
+suites that never ask for one do not pay for it. The fixtures need the `[emulator]` extra; without it
+a test that uses one errors with a line naming the extra, and every other test runs as before.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graph_emulator.server import GraphEmulator
+if TYPE_CHECKING:
+    from graph_emulator.server import GraphEmulator
+
+
+def _load(module: str, name: str) -> Any:
+    """`module.name`, imported when a fixture is used; a missing extra fails only the test that asked,
+    with its one-line message (raised outside the handler, so no chained traceback)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as missing:
+        problem = str(missing)
+    pytest.fail(problem, pytrace=False)
+
+
+def _running(data_dir: Path) -> GraphEmulator:
+    emulator: GraphEmulator = _load("graph_emulator.server", "GraphEmulator")(data_dir)
+    emulator.start()
+    return emulator
 
 
 @pytest.fixture
 def graph_emulator(tmp_path: Path) -> Iterator[GraphEmulator]:
     """A running emulator with its own data directory, stopped after the test."""
-    emulator = GraphEmulator(tmp_path / "graph-emulator")
-    emulator.start()
+    emulator = _running(tmp_path / "graph-emulator")
     try:
         yield emulator
     finally:
@@ -54,8 +75,7 @@ def graph_emulator(tmp_path: Path) -> Iterator[GraphEmulator]:
 @pytest.fixture(scope="session")
 def graph_emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphEmulator]:
     """One running emulator for the whole session."""
-    emulator = GraphEmulator(tmp_path_factory.mktemp("graph-emulator"))
-    emulator.start()
+    emulator = _running(tmp_path_factory.mktemp("graph-emulator"))
     try:
         yield emulator
     finally:
@@ -65,7 +85,6 @@ def graph_emulator_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture
 def intune_synth() -> Callable[..., dict[str, Any]]:
     """`constructs_lib.testing.assert_synth`: synthesize a stack and assert a resource or data source
-    with these attributes is in it (imported here, when asked for, so suites without CDKTF stay fast)."""
-    from constructs_lib.testing import assert_synth
-
+    with these attributes is in it (imported here, when asked for; needs the `[cdktf]` extra)."""
+    assert_synth: Callable[..., dict[str, Any]] = _load("constructs_lib.testing", "assert_synth")
     return assert_synth

@@ -31,7 +31,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import trustme
+try:
+    import trustme
+except ModuleNotFoundError as missing:  # the one package only the emulator uses
+    raise ModuleNotFoundError(
+        f"the Graph emulator needs the [emulator] extra ({missing}): "
+        "pip install 'terraform-provider-intune[emulator]'",
+        name=missing.name,
+    ) from missing
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
 from graph_emulator.graph import GraphCollections, GraphContext, graph_error, normalise

@@ -316,7 +316,10 @@ def test_hcl_synthesis_with_tokens() -> None:
     )
     hcl = str(cdktf.Testing.synth_hcl(stack))
     assert "display_name = var.name" in hcl or 'display_name = "${var.name}"' in hcl
-    assert "renewal_threshold_percentage = var.pct" in hcl or '"${var.pct}"' in hcl
+    assert (
+        "renewal_threshold_percentage = var.pct" in hcl
+        or 'renewal_threshold_percentage = "${var.pct}"' in hcl
+    )
 
 
 # ----------------------------------------------------------------------------- tokens
@@ -480,7 +483,9 @@ def test_bad_provider_urls(argument: str, url: str) -> None:
     "url", ["http://127.0.0.1:8080", "http://localhost:1234/", "http://[::1]:80", "https://x.y"]
 )
 def test_loopback_http_and_https_urls_allowed(url: str) -> None:
-    IntuneProvider(new_stack(), "intune", graph_endpoint=url, authority_host=url)
+    stack = new_stack()
+    IntuneProvider(stack, "intune", graph_endpoint=url, authority_host=url)
+    assert synth(stack)["provider"]["intune"] == [{"graph_endpoint": url, "authority_host": url}]
 
 
 def test_lifecycle_as_dict() -> None:

@@ -177,7 +177,10 @@ def test_azure_cli_when_chosen(tmp_path: Path, cli_config: Path, emu: GraphEmula
     az.chmod(az.stat().st_mode | stat.S_IXUSR)
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "AZURE_CLIENT_SECRET": "not-used"}
     assert created(emu, run(tmp_path, cli_config, emu, env, {"use_cli": True}))
-    assert f"--resource {emu.graph_endpoint}" in calls.read_text() or emu.graph_endpoint in calls.read_text()
+    # azure-identity asks `az` for a token whose resource is the Graph endpoint (the scope less /.default)
+    asked = [line.split() for line in calls.read_text().splitlines()]
+    assert asked and all(args[:2] == ["account", "get-access-token"] for args in asked), asked
+    assert {args[args.index("--resource") + 1] for args in asked} == {emu.graph_endpoint}
 
 
 def test_nothing_configured_lists_what_was_tried(

@@ -96,10 +96,16 @@ def test_missing_and_unknown_fields() -> None:
 
 def test_boundaries_are_allowed() -> None:
     for value in (0, 100):
-        validate_settings({**GOOD, "renewal_threshold_percentage": value})
-    validate_settings({**GOOD, "help_url": "http://intranet.example/help"})
-    validate_settings({**GOOD, "notification_types": []})
-    validate_settings({**GOOD, "notification_types": ["none"]})
+        assert (
+            validate_settings({**GOOD, "renewal_threshold_percentage": value}).renewal_threshold_percentage
+            == value
+        )
+    plain_http = "http://intranet.example/help"
+    assert validate_settings({**GOOD, "help_url": plain_http}).help_url == plain_http
+    assert validate_settings({**GOOD, "notification_types": []}).notification_types == frozenset()
+    assert validate_settings({**GOOD, "notification_types": ["none"]}).notification_types == {
+        NotificationType.NONE
+    }
 
 
 def test_check_fields_judges_only_present_fields() -> None:

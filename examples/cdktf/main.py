@@ -1,6 +1,7 @@
 """The documented CDKTF example: one stack, one derived credential settings object, read back with
 a data source. Run with the cdktf CLI (`cdktf synth|deploy`, see cdktf.json here) or directly with
-`python main.py` (writes ./cdktf.out); credentials come from the AZURE_* environment variables."""
+`python main.py` (writes ./cdktf.out); credentials come from the AZURE_* environment variables.
+Needs the constructs' engine: `pip install 'terraform-provider-intune[cdktf]'`."""
 
 import cdktf
 from constructs import Construct

@@ -1,5 +1,6 @@
 # Plain Terraform (no CDKTF): one derived credential settings object, read back through the data
-# sources. Install the provider first: `intune-provider install --dir DIR` and
+# sources. Install the provider first (`pip install terraform-provider-intune`, no extra needed),
+# then `intune-provider install --dir DIR` and
 # `export TF_CLI_CONFIG_FILE=DIR/terraform.rc`; credentials come from AZURE_* variables.
 
 terraform {
