@@ -28,7 +28,6 @@ from tf.iface import (
     State,
     UpdateContext,
 )
-from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, RESOURCE_TYPE
@@ -38,6 +37,15 @@ from terraform_provider_intune.config import (
     ConfigProblems,
     check_arguments,
     resolve,
+)
+
+# [values] every unknown Terraform sends (refined ones too): see plugin/values.py
+from terraform_provider_intune.plugin.values import (
+    check_config,
+    has_unknown,
+    install_value_codec,
+    is_unknown,
+    known_items,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +99,7 @@ class IntuneProvider(Provider):
         )
 
     def validate_config(self, diags: Diagnostics, config: Config) -> None:
-        for attribute, message in check_arguments(_known(config)):
+        for attribute, message in check_config(config, ARGUMENTS, check_arguments):  # [values]
             diags.add_error(f"Invalid provider argument {attribute}", message, path=[attribute])
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
@@ -139,11 +147,12 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
             return super().intercept_service(continuation, handler_call_details)
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
+    install_value_codec()  # [values] before the first request is decoded
     tf.runner.run_provider(provider, argv)
 
 
 def _known(config: Config | None) -> dict[str, Any]:
-    return {k: v for k, v in (config or {}).items() if v is not None and v is not Unknown}
+    return known_items(config)  # [values] drops nulls and unknowns, refined ones too
 
 
 def resource_schema() -> tfs.Schema:
@@ -197,12 +206,8 @@ class DerivedCredentialResource(Resource):
         from intune_model import FIELDS, check_fields
 
         super().validate(diags, type_name, config)
-        values = {f.name: config.get(f.name) for f in FIELDS if config.get(f.name) is not Unknown}
-        if isinstance(values.get("notification_types"), list) and any(
-            v is Unknown for v in values["notification_types"]
-        ):
-            values.pop("notification_types")
-        for attribute, message in check_fields(values):
+        # [values] unknowns are not checked as if known; a refinement that already breaks a rule is
+        for attribute, message in check_config(config, FIELDS, check_fields):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     # ------------------------------------------------------------------ lifecycle
@@ -253,7 +258,7 @@ def _clean(state: State) -> dict[str, Any]:
         value = out.get(spec.name)
         if spec.kind == "number" and isinstance(value, float) and value.is_integer():
             out[spec.name] = int(value)
-        elif spec.kind == "set_of_string" and isinstance(value, list):
+        elif spec.kind == "set_of_string" and isinstance(value, list) and not has_unknown(value):  # [values]
             out[spec.name] = sorted(value)
     return out
 
@@ -302,12 +307,12 @@ class _Object(tft.TfType):
         self.attributes = attributes
 
     def encode(self, value: Any) -> Any:
-        if value is None or value is Unknown:
+        if value is None or is_unknown(value):  # [values]
             return value
         return {name: kind.encode(value.get(name)) for name, kind in self.attributes.items()}
 
     def decode(self, value: Any) -> Any:
-        if value is None or value is Unknown:
+        if value is None or is_unknown(value):  # [values]
             return value
         return {name: kind.decode(value.get(name)) for name, kind in self.attributes.items()}
 
@@ -413,7 +418,11 @@ def all_data_source_schema() -> tfs.Schema:
 
 def _config_value(config: Config, name: str) -> Any:
     value = config.get(name)
-    return None if value is Unknown else value
+    if is_unknown(value):  # [values] Terraform defers such reads; never search on a guess
+        from terraform_provider_intune.handler import HandlerError
+
+        raise HandlerError(f"{name} is not known yet", "Read this data source once it is known.", name)
+    return value
 
 
 class DerivedCredentialDataSource(DataSource):
@@ -437,7 +446,9 @@ class DerivedCredentialDataSource(DataSource):
 
         super().validate(diags, type_name, config)
         # An unknown value (from a variable or another resource) counts as given.
-        given = {k: (True if config.get(k) is Unknown else config.get(k)) for k in ("id", "display_name")}
+        given = {
+            k: (True if is_unknown(config.get(k)) else config.get(k)) for k in ("id", "display_name")
+        }  # [values]
         for attribute, message in lookups.check_lookup_config(given):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
