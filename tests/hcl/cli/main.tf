@@ -18,14 +18,19 @@ variable "existing" {
   default     = {}
 }
 
+# Adopted in the default workspace only: other workspaces make their own objects.
+locals {
+  adopt = terraform.workspace == "default" ? var.existing : {}
+}
+
 import {
-  for_each = var.existing
+  for_each = local.adopt
   to       = intune_derived_credential.adopted[each.key]
   id       = each.value
 }
 
 resource "intune_derived_credential" "adopted" {
-  for_each     = var.existing
+  for_each     = local.adopt
   display_name = "Adopted ${each.key}"
   issuer       = "purebred"
 }
