@@ -158,6 +158,21 @@ def test_count_for_each_modules_references_sensitive_and_checks(
     tf.destroy()
     assert emu.objects() == before
 
+    # A refinement that already breaks a rule is reported by `terraform validate`, before any plan:
+    # Terraform knows only that the URL will start with "ftp://".
+    (tf.path / "early.tf").write_text(
+        'resource "intune_derived_credential" "ftp" {\n'
+        '  for_each     = toset(["a"])\n'
+        '  display_name = "FTP ${each.key}"\n'
+        '  issuer       = "purebred"\n'
+        '  help_url     = "ftp://files.example.com/${each.key}"\n'
+        "}\n"
+    )
+    refused = tf.run("validate", "-no-color", check=False)
+    assert refused.returncode == 1
+    said = " ".join(refused.stderr.split())  # Terraform wraps long lines
+    assert "Invalid value for help_url" in said and "will start with 'ftp://files.example.com/'" in said
+
 
 def test_moved_removed_and_lifecycle_rules(tmp_path: Path, cli_config: Path, emu: GraphEmulator) -> None:
     before = emu.objects()
