@@ -38,9 +38,14 @@ class Hcl(Workdir):
         super().__init__(path, cli_config, env)
         self.outputs_seen: list[str] = []
         shutil.copytree(HCL / case, path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("[0-9]"))
+        shutil.copy(HCL / "versions.tf", path / "versions.tf")
+        self._phase_files: list[Path] = []
 
-    def phase(self, source: Path) -> None:
-        shutil.copy(source / "main.tf", self.path / "main.tf")
+    def phase(self, *sources: Path) -> None:
+        """Replace the previous phase's files with those of `sources` (the next edit of the config)."""
+        for old in self._phase_files:
+            old.unlink()
+        self._phase_files = [Path(shutil.copy(f, self.path)) for d in sources for f in sorted(d.glob("*.tf"))]
 
     def run(
         self, *args: str, check: bool = True, extra_env: Mapping[str, str] | None = None
@@ -216,7 +221,7 @@ def test_moved_removed_and_lifecycle_rules(tmp_path: Path, cli_config: Path, emu
     assert "prevent_destroy" in refused.stderr + refused.stdout
     assert len(emu.objects()) == count
 
-    tf.phase(HCL / "lifecycle" / "3")  # the same objects, the guard lifted
+    tf.phase(HCL / "lifecycle" / "2", HCL / "lifecycle" / "3")  # the same objects, the guard lifted
     tf.destroy()
     assert emu.delete_object(ids["forgotten"])  # removed { destroy = false } left it to us
     assert emu.objects() == before

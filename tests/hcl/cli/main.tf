@@ -1,15 +1,6 @@
 # Command-line idioms: import blocks with for_each, -target, -refresh-only, -replace, state mv and
 # state rm, workspaces (each workspace its own objects, named after it).
 
-terraform {
-  required_providers {
-    intune = {
-      source  = "terraform.local/intune/intune"
-      version = "0.1.0"
-    }
-  }
-}
-
 provider "intune" {}
 
 variable "existing" {

@@ -3,16 +3,6 @@
 # module with for_each called twice, check blocks and pre/postconditions, and the provider's client
 # secret from an ephemeral variable (Terraform 1.10+).
 
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    intune = {
-      source  = "terraform.local/intune/intune"
-      version = "0.1.0"
-    }
-  }
-}
-
 variable "client_secret" {
   type      = string
   sensitive = true

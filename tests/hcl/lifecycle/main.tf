@@ -1,22 +1,8 @@
-# Phase 2: a renamed address (moved), an object forgotten (removed, destroy = false), the trigger's
-# source changed.
+# Every lifecycle rule; the phase directories add what changes between applies:
+# 1/ the objects as first made, 2/ a renamed address (moved), an object forgotten (removed with
+# destroy = false) and the trigger's source changed, 3/ the destroy guard lifted (an override file).
 
-moved {
-  from = intune_derived_credential.old_name
-  to   = intune_derived_credential.new_name
-}
-
-resource "intune_derived_credential" "new_name" {
-  display_name = "Moved"
-  issuer       = "purebred"
-}
-
-removed {
-  from = intune_derived_credential.forgotten
-  lifecycle {
-    destroy = false
-  }
-}
+provider "intune" {}
 
 resource "intune_derived_credential" "portal_edited" {
   display_name = "Edited in the portal"
@@ -27,7 +13,7 @@ resource "intune_derived_credential" "portal_edited" {
 }
 
 resource "intune_derived_credential" "source" {
-  display_name = "Source v2"
+  display_name = "Source ${local.source_version}"
   issuer       = "intercede"
 }
 
