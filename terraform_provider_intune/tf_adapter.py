@@ -207,6 +207,7 @@ class DerivedCredentialResource(Resource):
 
         super().validate(diags, type_name, config)
         # [values] unknowns are not checked as if known; a refinement that already breaks a rule is
+        # reported now (a help_url whose known start is ftp://)
         for attribute, message in check_config(config, FIELDS, check_fields):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
