@@ -59,7 +59,7 @@ class ObjectStore:
         with self._lock:
             self._db.close()
 
-    def insert(self, tenant: str, obj: Mapping[str, Any], collection: str = "") -> None:
+    def insert(self, tenant: str, obj: Mapping[str, Any], collection: str) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO objects (tenant, id, body, collection) VALUES (?, ?, ?, ?)",

@@ -1,39 +1,29 @@
 """Terraform values in and out of the handler: numbers that arrive as floats, sets as lists in any
-order, and values not known until apply (`tf.types.Unknown`)."""
+order, and values not known until apply (wholly or refined unknowns, see `plugin.values`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tf.iface import Config, State
-from tf.types import Unknown
 
+from intune_model.errors import IntuneError
 from intune_model.schema import ResourceSpec
+from terraform_provider_intune.plugin.values import has_unknown, is_unknown, known_items
 
 
 def known(config: Config | None) -> dict[str, Any]:
-    """The attributes whose values are known and set."""
-    return {k: v for k, v in (config or {}).items() if v is not None and v is not Unknown}
+    """The attributes whose values are set and wholly known."""
+    return known_items(config)
 
 
 def config_value(config: Config, name: str) -> Any:
-    """The attribute's value, None when unset or unknown."""
+    """The attribute's value, None when unset. An unknown one is an error naming the attribute:
+    Terraform defers a data source whose arguments are unknown, so never search on a guess."""
     value = config.get(name)
-    return None if value is Unknown else value
-
-
-def is_known(value: Any) -> bool:
-    """False for an unknown value, or a collection holding one (judged at apply instead)."""
-    if value is Unknown:
-        return False
-    if isinstance(value, list | tuple | set | frozenset):
-        return all(is_known(v) for v in value)
-    return True
-
-
-def known_fields(spec: ResourceSpec, config: Config) -> dict[str, Any]:
-    """The spec's fields whose values are fully known, for `validate` (unknowns are judged at apply)."""
-    return {f.name: config.get(f.name) for f in spec.fields if is_known(config.get(f.name))}
+    if is_unknown(value):
+        raise IntuneError(f"{name} is not known yet", "Read this data source once it is known.", name)
+    return value
 
 
 def clean(spec: ResourceSpec, state: State) -> dict[str, Any]:
@@ -43,6 +33,6 @@ def clean(spec: ResourceSpec, state: State) -> dict[str, Any]:
         value = out.get(f.name)
         if f.tf_type == "number" and isinstance(value, float) and value.is_integer():
             out[f.name] = int(value)
-        elif f.tf_type == "set_of_string" and isinstance(value, list):
+        elif f.tf_type == "set_of_string" and isinstance(value, list) and not has_unknown(value):
             out[f.name] = sorted(value)
     return out

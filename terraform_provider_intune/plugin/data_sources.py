@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from tf import schema as tfs
 from tf import types as tft
 from tf.iface import Config, DataSource, ReadDataContext, State
-from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from intune_model.schema import ResourceSpec
@@ -17,6 +16,7 @@ from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, config_value
 from terraform_provider_intune.plugin.diagnostics import guard
 from terraform_provider_intune.plugin.resources import TF_TYPES
+from terraform_provider_intune.plugin.values import is_unknown, known_items
 
 if TYPE_CHECKING:
     pass
@@ -29,12 +29,12 @@ class _Object(tft.TfType):
         self.attributes = attributes
 
     def encode(self, value: Any) -> Any:
-        if value is None or value is Unknown:
+        if value is None or is_unknown(value):
             return value
         return {name: kind.encode(value.get(name)) for name, kind in self.attributes.items()}
 
     def decode(self, value: Any) -> Any:
-        if value is None or value is Unknown:
+        if value is None or is_unknown(value):
             return value
         return {name: kind.decode(value.get(name)) for name, kind in self.attributes.items()}
 
@@ -146,7 +146,7 @@ class OneDataSource(SpecBound, DataSource):
         super().validate(diags, type_name, config)
         # An unknown value (from a variable or another resource) counts as given.
         keys = ("id", self.spec.lookup_field)
-        given = {k: (True if config.get(k) is Unknown else config.get(k)) for k in keys}
+        given = {k: (True if is_unknown(config.get(k)) else config.get(k)) for k in keys}
         for attribute, message in check_lookup_config(self.spec, given):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
@@ -183,7 +183,7 @@ class AllDataSource(SpecBound, DataSource):
         from terraform_provider_intune.data_sources import check_filters
 
         super().validate(diags, type_name, config)
-        given = {n: config.get(n) for n in self.spec.list_filters if config.get(n) not in (None, Unknown)}
+        given = known_items({n: config.get(n) for n in self.spec.list_filters})
         for attribute, message in check_filters(self.spec, given):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 

@@ -23,6 +23,7 @@ from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ARGUMENTS, c
 from terraform_provider_intune.plugin.codec import known
 from terraform_provider_intune.plugin.data_sources import data_source_classes
 from terraform_provider_intune.plugin.resources import resource_class
+from terraform_provider_intune.plugin.values import check_config
 
 _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
 
@@ -61,7 +62,7 @@ class IntuneProvider(Provider):
         )
 
     def validate_config(self, diags: Diagnostics, config: Config) -> None:
-        for attribute, message in check_arguments(known(config)):
+        for attribute, message in check_config(config, ARGUMENTS, check_arguments):
             diags.add_error(f"Invalid provider argument {attribute}", message, path=[attribute])
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:

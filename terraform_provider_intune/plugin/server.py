@@ -19,6 +19,8 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
     result, and Terraform ends the process through go-plugin's Shutdown/kill as usual."""
     import tf.runner
 
+    from terraform_provider_intune.plugin.values import install_value_codec
+
     base: Any = tf.runner._ShutdownInterceptor
 
     class StopAwareInterceptor(base):
@@ -29,4 +31,5 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
             return super().intercept_service(continuation, handler_call_details)
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
+    install_value_codec()  # before the first request is decoded: refined unknowns (msgpack ext 12)
     tf.runner.run_provider(provider, argv)
