@@ -22,7 +22,7 @@ REQUIRED_PERMISSION = "DeviceManagementServiceConfig.ReadWrite.All"
 
 
 class Issuer(enum.StrEnum):
-    """Derived credential providers Intune supports (Graph enum `derivedCredentialProviderType`)."""
+    """Derived credential providers Intune supports (Graph enum `deviceManagementDerivedCredentialIssuer`)."""
 
     INTERCEDE = "intercede"
     ENTRUST_DATACARD = "entrustDatacard"
