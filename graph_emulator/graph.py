@@ -144,7 +144,7 @@ def normalise(prop: str, value: Any) -> Any:
 class DerivedCredentials:
     """Handlers for the collection and its items. Stateless apart from the store."""
 
-    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204) -> None:
+    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 200) -> None:
         if patch_status not in (200, 204):
             raise ValueError("patch_status must be 200 or 204")
         self.store = store
