@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
+from intune_graph.client import Updated
 from intune_model import (
     COLLECTION_PATH,
     FIELDS,
@@ -23,6 +24,7 @@ from intune_model import (
     to_graph,
     validate_settings,
 )
+from terraform_provider_intune import updates
 from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
@@ -183,51 +185,57 @@ class DerivedCredentialHandler:
         return None if found is None else reconcile(prior, from_graph(found))
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
-        """PATCH only the changed fields (with `@odata.type`), then read back until Graph agrees."""
+        """PATCH only the changed fields (with `@odata.type`), then read back until Graph shows them.
+
+        Issue 12 (port onto the new layout as is): a PATCH that Graph refuses, or accepts but never
+        applies within the read-after-write window, fails with its request-id and points at
+        `update_strategy = "replace"`; the state then keeps the old values (see `updates`)."""
         changed = changed_fields(old, new)
         planned = {**_fields(new), "id": item_id}
         if not changed:
             return planned
         validate_settings({f.name: new.get(f.name) for f in FIELDS})
         with self._client.operation():
-            echoed = self._client.update(self.collection, item_id, to_graph(new, only=changed))
             try:
-                return self._confirm_update(item_id, new, changed, planned, echoed)
+                answer = self._client.update(self.collection, item_id, to_graph(new, only=changed))
+            except GraphError as exc:
+                if not updates.patch_refused(exc):
+                    raise
+                raise HandlerError(*updates.refused_message(item_id, exc), attribute_for(exc)) from None
+            try:
+                return self._confirm_update(item_id, new, changed, planned, answer)
             except Cancelled:
                 return planned  # the PATCH went through: state must say so even when stopping
 
     def _confirm_update(
-        self,
-        item_id: str,
-        new: Mapping[str, Any],
-        changed: list[str],
-        planned: Props,
-        echoed: dict[str, Any] | None,
+        self, item_id: str, new: Mapping[str, Any], changed: list[str], planned: Props, answer: Updated
     ) -> Props:
-        """Read back until Graph shows the PATCH (bounded); warn if it never does."""
-        give_up = time.monotonic() + self._client.retry.read_after_write_s
-        server = echoed
+        """Read back (GET, never trusting PATCH's echo) until Graph shows every changed field; fail
+        when it still does not at the end of the read-after-write window or the operation's deadline."""
+        started = time.monotonic()
+        give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
+        delay = 0.25
         while True:
+            server = self._client.get_after_write(self.collection, item_id)
             if server is None:
-                server = self._client.get_after_write(self.collection, item_id)
-                if server is None:
-                    raise HandlerError(
-                        "The object disappeared during the update",
-                        f"PATCH of {item_id} succeeded but the object now answers 404.",
-                    )
+                raise HandlerError(
+                    "The object disappeared during the update",
+                    f"PATCH of {item_id} succeeded but the object now answers 404.",
+                )
             state = reconcile(new, from_graph(server))
             stale = [n for n in changed if not same_value(n, state.get(n), new.get(n))]
             if not stale:
                 return planned
-            if time.monotonic() >= give_up:
-                self._warn(
-                    "Graph does not yet show the update",
-                    f"fields {', '.join(stale)} of {item_id} still read the old values; "
-                    "the next plan will show any difference that remains.",
+            now = time.monotonic()
+            if now >= give_up:
+                raise HandlerError(
+                    *updates.ignored_message(
+                        item_id, stale, now - started, answer.request_id, answer.client_request_id
+                    ),
+                    stale[0],
                 )
-                return planned
-            self._client_sleep(0.5)
-            server = None
+            self._client_sleep(min(delay, give_up - now))
+            delay = min(delay * 2, 2.0)
 
     def delete(self, item_id: str) -> None:
         """A 404 means someone deleted it already: the goal is met."""
