@@ -14,6 +14,7 @@ from intune_graph.defaults import DEFAULT_DEADLINE_S, DEFAULT_WRITE_LIMIT, DEFAU
 from intune_graph.endpoint import check_base_url
 from intune_model import address as a
 from intune_model.clouds import CLOUDS, DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
+from intune_model.update_strategy import DEFAULT_UPDATE_STRATEGY, update_strategy_problem
 
 if TYPE_CHECKING:
     from intune_graph.connection import Connection
@@ -96,6 +97,17 @@ ARGUMENTS: tuple[Argument, ...] = (
         "Identity platform host; overrides the cloud's. With a host outside the known clouds, "
         "instance discovery is off.",
     ),
+    # issue 12: how a change to a field reaches Graph (read by tf_adapter's plan, not by `resolve`)
+    Argument(
+        "update_strategy",
+        "string",
+        None,
+        "How a change to a resource's fields is applied: `patch` (default) updates the object in place "
+        "with Graph's documented PATCH; `replace` plans every change as a replacement (delete, then "
+        "create; with `lifecycle { create_before_destroy = true }` the new object is created first). "
+        "Use `replace` for a tenant where Graph refuses PATCH of derived credential settings or "
+        "answers it without applying the change.",
+    ),
 )
 # Numeric provider arguments (reliability tuning): name -> (description, default).
 NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
@@ -153,7 +165,16 @@ def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
             cloud_named(cloud)
         except ValueError as exc:
             problems.append(("cloud", str(exc)))
+    strategy = config.get("update_strategy")
+    if strategy is not None and (message := update_strategy_problem(strategy)) is not None:
+        problems.append(("update_strategy", message))
     return problems
+
+
+def update_strategy(config: Mapping[str, Any]) -> str:
+    """The configured update strategy (`patch` when unset)."""
+    value = config.get("update_strategy")
+    return value if isinstance(value, str) and value else DEFAULT_UPDATE_STRATEGY
 
 
 def endpoints_for(

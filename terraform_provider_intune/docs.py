@@ -203,6 +203,39 @@ RESOURCE_NOTES = """## How drift is judged
   `notification_types` and `renewal_threshold_percentage` (not nullable on Graph) are left as they are.
 - An object deleted outside Terraform is planned for creation again."""
 
+UPDATE_SECTION = """## Updates: `patch` or `replace`
+
+Microsoft documents `PATCH` of this resource (200 with the object); Microsoft365DSC reports that
+updates are not supported and creates a new object instead. The provider argument `update_strategy`
+chooses:
+
+- `patch` (default): a change is sent as a PATCH of the changed fields, then read back. If Graph
+  refuses the PATCH (400, 403 or 405, or an error saying the method or update is not supported), or
+  answers success but the read-back still shows the old values after the read-after-write window
+  (30 s, never past `timeout_seconds`), the apply fails with Graph's `request-id` and points at
+  `update_strategy = "replace"`; the state keeps the old values, so the next plan shows the change
+  again.
+- `replace`: every change to an argument plans as a replacement (`-/+`, or `+/-` with
+  `create_before_destroy`); the object gets a new `id`. Use it for a tenant where PATCH does not work:
+
+```terraform
+provider "intune" {
+  update_strategy = "replace"
+}
+
+resource "intune_derived_credential" "purebred" {
+  # ...
+  lifecycle {
+    create_before_destroy = true  # the new object exists before the old one is deleted
+  }
+}
+```
+
+There is no per-resource override: whether PATCH works is a property of the tenant's Graph, the same
+for every object one provider configuration manages (a second tenant gets its own aliased provider
+with its own `update_strategy`), and a one-off replacement needs no setting
+(`terraform apply -replace=ADDRESS`)."""
+
 IMPORT_SECTION = """## Import
 
 Import an existing object by its Graph id (Intune admin center, `intune-provider list`, or
@@ -251,6 +284,8 @@ def resource_page(name: str, schema: Schema) -> str:
 {reference(schema)}
 
 {RESOURCE_NOTES}
+
+{UPDATE_SECTION}
 
 {IMPORT_SECTION}
 """

@@ -38,6 +38,7 @@ from terraform_provider_intune.config import (
     ConfigProblems,
     check_arguments,
     resolve,
+    update_strategy,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class IntuneProvider(Provider):
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
+        self._strategy_unknown = False
         self._lock = threading.Lock()
         self._client: Any = None
         self.stop = threading.Event()
@@ -96,6 +98,35 @@ class IntuneProvider(Provider):
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
         self._config = _known(config)
+        self._strategy_unknown = (config or {}).get("update_strategy") is Unknown
+
+    # issue 12 (port: one method on the provider, called from `replace_aware_servicer_class` below)
+    def replacement_attributes(
+        self,
+        type_name: str,
+        prior: dict[str, Any] | None,
+        proposed: dict[str, Any] | None,
+        diags: Diagnostics,
+    ) -> list[str]:
+        """The attributes whose change must plan a replacement: with `update_strategy = "replace"`,
+        every changed field of the resource (an unknown planned value counts as a change)."""
+        from intune_model import FIELDS
+        from intune_model.update_strategy import REPLACE
+        from terraform_provider_intune.updates import fields_forcing_replacement
+
+        if type_name != RESOURCE_TYPE:
+            return []
+        changed = fields_forcing_replacement(prior, proposed, [f.name for f in FIELDS])
+        if changed and self._strategy_unknown:
+            diags.add_error(
+                "Provider argument update_strategy is not known at plan time",
+                "Whether a change updates the object in place or replaces it is decided when planning; "
+                'set update_strategy to "patch" or "replace" from a literal or a variable, not from '
+                "another resource's attribute.",
+                path=["update_strategy"],
+            )
+            return []
+        return changed if update_strategy(self._config) == REPLACE else []
 
     def get_data_sources(self) -> list[Any]:
         return [DerivedCredentialDataSource, DerivedCredentialsDataSource]
@@ -139,7 +170,48 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
             return super().intercept_service(continuation, handler_call_details)
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
+    import tf.provider  # issue 12: plans carry RequiresReplace for `update_strategy = "replace"`
+
+    tf.provider.ProviderServicer = replace_aware_servicer_class()
     tf.runner.run_provider(provider, argv)
+
+
+def replace_aware_servicer_class() -> Any:
+    """`tf`'s gRPC servicer, but PlanResourceChange also answers `requires_replace` for the fields
+    `IntuneProvider.replacement_attributes` names (issue 12; port this onto the new plugin package).
+
+    `tf` 1.2.0 fills `requires_replace` only from attributes declared `requires_replace=True` in the
+    schema, which cannot depend on the provider's configuration; Terraform reads it from each plan
+    response, so it is added there. With it Terraform plans delete-then-create (or
+    create-then-delete under `create_before_destroy`) and plans the new object as a create."""
+    from tf.gen import tfplugin_pb2 as pb
+    from tf.provider import ProviderServicer
+    from tf.utils import read_dynamic_value
+
+    base: Any = ProviderServicer
+
+    class ReplaceAwareServicer(base):
+        def PlanResourceChange(self, request: Any, context: Any) -> Any:
+            response = super().PlanResourceChange(request, context)
+            if any(d.severity == pb.Diagnostic.ERROR for d in response.diagnostics):
+                return response
+            diags = Diagnostics()
+            names = self.app.replacement_attributes(
+                request.type_name,
+                read_dynamic_value(request.prior_state),
+                read_dynamic_value(request.proposed_new_state),
+                diags,
+            )
+            have = {tuple(step.attribute_name for step in path.steps) for path in response.requires_replace}
+            for name in names:
+                if (name,) not in have:
+                    response.requires_replace.append(
+                        pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)])
+                    )
+            response.diagnostics.extend(d.to_pb() for d in diags.diagnostics)
+            return response
+
+    return ReplaceAwareServicer
 
 
 def _known(config: Config | None) -> dict[str, Any]:
