@@ -28,15 +28,9 @@ from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerE
 from terraform_provider_intune.tf_adapter import IntuneProvider, replace_aware_servicer_class
 from terraform_provider_intune.updates import fields_forcing_replacement, patch_refused, refused_message
 from tests.scripted_graph import scripted_client
+from tests.test_provider_units import PRIOR
 
-STATE = {
-    "id": "1",
-    "display_name": "A",
-    "issuer": "purebred",
-    "help_url": None,
-    "notification_types": ["companyPortal", "email"],
-    "renewal_threshold_percentage": 20,
-}
+STATE = {**PRIOR, "notification_types": ["companyPortal", "email"], "renewal_threshold_percentage": 20}
 FIELD_NAMES = [k for k in STATE if k != "id"]
 
 
