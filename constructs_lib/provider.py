@@ -11,6 +11,7 @@ from constructs_lib._tokens import create, is_token, struct
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
 from intune_model.arguments import (
     BOOL_ARGUMENTS,
+    CHOICE_ARGUMENTS,
     SECRET_ARGUMENTS,
     STRING_ARGUMENTS,
     URL_ARGUMENTS,
@@ -97,12 +98,17 @@ class IntuneProvider(cdktf.TerraformProvider):
             provider's parallel operations, e.g. ``50`` to leave half of Graph's budget to other
             tools. Lowered automatically while Graph answers 429. Default 100.
         write_window_seconds: The window of `write_limit`. Default 20.
+        update_strategy: ``"patch"`` (default) updates objects in place; ``"replace"`` plans every
+            change to a field as a replacement (delete, then create; with
+            ``lifecycle`` ``create_before_destroy`` the new one first), for tenants where Graph
+            refuses or ignores PATCH.
         alias: Provider alias for a second configuration (another tenant or cloud), e.g.
             ``"gov"``; pass the provider as ``provider=`` to the resources that should use it.
 
     Raises:
         ValueError: if `graph_endpoint` or `authority_host` is a literal string that is not an
-            acceptable URL, `cloud` names no cloud, a `use_*` flag is not a bool, a number is not
+            acceptable URL, `cloud` names no cloud, `update_strategy` is not ``"patch"`` or
+            ``"replace"``, a `use_*` flag is not a bool, a number is not
             positive, or a secret
             argument is a literal; the message names the argument and the fix.
 
@@ -138,6 +144,7 @@ class IntuneProvider(cdktf.TerraformProvider):
         timeout_seconds: float | None = None,
         write_limit: float | None = None,
         write_window_seconds: float | None = None,
+        update_strategy: str | None = None,
         alias: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
@@ -156,6 +163,7 @@ class IntuneProvider(cdktf.TerraformProvider):
             "timeout_seconds": timeout_seconds,
             "write_limit": write_limit,
             "write_window_seconds": write_window_seconds,
+            "update_strategy": update_strategy,
         }
         check_provider_arguments({**values, "alias": alias})  # everything before joining the tree
         self._values = values
@@ -268,6 +276,10 @@ def check_provider_arguments(values: dict[str, Any]) -> None:
     cloud = values.get("cloud")
     if cloud is not None and not is_token(cloud) and (not isinstance(cloud, str) or cloud not in CLOUDS):
         raise ValueError(f"cloud: {cloud!r} is not a cloud; allowed values: {', '.join(CLOUDS)}")
+    for arg in CHOICE_ARGUMENTS:
+        value = values.get(arg.name)
+        if value is not None and not is_token(value) and (problem := arg.problem(value)):
+            raise ValueError(f"{arg.name}: {problem}")
     for name in (*STRING_ARGUMENTS, "alias"):
         value = values.get(name)
         if value is not None and not isinstance(value, str):

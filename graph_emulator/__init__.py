@@ -23,7 +23,7 @@ switchable at start and at run time: see `graph_emulator.faults`::
 
     with start_emulator(faults=FaultPlan(write_rate=5, write_burst=10, error_rate=0.1, seed=1)) as emu:
         emu.faults.update(read_lag_s=2, drop_after_post_every=7)
-        emu.patch_status = 200
+        emu.patch_status = 204   # PATCH without a body (documented: 200 with the object)
 
 Also: the `graph-emulator` CLI (`graph_emulator.cli`) and pytest fixtures (`graph_emulator.pytest_plugin`).
 

@@ -10,7 +10,9 @@ Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --da
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
-`--fault-seed N`, and `--patch-status 200|204`.
+`--fault-seed N`, `--refuse-patch 400|405`, `--ignore-patch`, `--revoke-tokens N`, and
+`--patch-status 200|204` (200, the documented answer, by default). `--token-lifetime S` sets how long
+issued access tokens live (default 3599 s).
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -120,6 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         faults=fault_plan(args),
         patch_status=args.patch_status,
+        token_lifetime=args.token_lifetime,
     )
     emulator.start()
     try:
@@ -227,13 +230,20 @@ _FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
     ("--read-lag", "read_lag_s", float, "seconds a new object 404s and is missing from lists"),
     ("--drop-after-post-every", "drop_after_post_every", int, "store every Nth POST, then drop it"),
     ("--fault-seed", "seed", int, "seed for --error-rate draws"),
+    ("--refuse-patch", "refuse_patch_status", int, "refuse every PATCH with this status (400 or 405)"),
+    ("--revoke-tokens", "revoke_tokens", int, "refuse the next N access tokens seen (401), though valid"),
 )
 
 
 def fault_plan(args: argparse.Namespace) -> FaultPlan:
     values = {name: getattr(args, name) for _, name, _, _ in _FAULT_FLAGS if getattr(args, name) is not None}
     statuses = tuple(int(s) for s in str(args.error_status).split(",") if s.strip())
-    return FaultPlan(**values, error_statuses=statuses, retry_after_as_date=args.retry_after_date)
+    return FaultPlan(
+        **values,
+        error_statuses=statuses,
+        retry_after_as_date=args.retry_after_date,
+        ignore_patch=args.ignore_patch,
+    )
 
 
 def fault_flags(args: argparse.Namespace) -> list[str]:
@@ -243,6 +253,8 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
         if getattr(args, name) is not None:
             flags += [flag, str(getattr(args, name))]
     flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
+    flags += ["--token-lifetime", str(args.token_lifetime)]
+    flags += ["--ignore-patch"] if args.ignore_patch else []
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -252,7 +264,15 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
         group.add_argument(flag, dest=name, type=kind, default=None, help=help_text)
     group.add_argument("--error-status", default="503", help="statuses for --error-rate, e.g. 503,504")
     group.add_argument("--retry-after-date", action="store_true", help="send Retry-After as an HTTP date")
-    group.add_argument("--patch-status", type=int, choices=(200, 204), default=204, help="PATCH answer")
+    group.add_argument(
+        "--patch-status", type=int, choices=(200, 204), default=200, help="PATCH answer (204: no body)"
+    )
+    group.add_argument(
+        "--ignore-patch", action="store_true", help="answer PATCH 200 as if applied, but store nothing"
+    )
+    group.add_argument(
+        "--token-lifetime", type=int, default=3599, help="seconds an issued access token is valid"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,9 +25,20 @@ or from the CLI: `graph-emulator start --data-dir D --write-rate 5 --error-rate 
 * `drop_after_post_every`: every Nth successful POST is stored, then its connection is closed
   without an answer.
 * `seed`: seeds the draws of `error_rate`, so a run can be repeated.
+* `refuse_patch_status` (0, 400 or 405): every PATCH of an object (of any collection) is refused
+  with this status and the body Intune sends for a method its route does not support (code `No
+  method match route template`, with a request-id), as Microsoft365DSC reports for derived
+  credential settings. Nothing is stored.
+* `ignore_patch`: every PATCH of an object is answered 200 with the object as the request describes
+  it, but nothing is stored (a later GET shows the old values).
+* `revoke_tokens`: the next N distinct access tokens seen on Graph calls are refused from then on
+  with `401 InvalidAuthenticationToken`, though unexpired (as after a revocation); only a newly
+  issued token passes. Counted in `revoked`.
 
-A 429 carries Graph's error body and `Retry-After`. The emulator's own `patch_status` (200 or 204)
-is a property of `GraphEmulator`, switchable at run time too (`emu.patch_status = 200`).
+A 429 carries Graph's error body and `Retry-After`. What PATCH answers is a property of
+`GraphEmulator`: by default 200 with the object, as Microsoft documents; `emu.patch_status = 204`
+(CLI `--patch-status 204`) is the fault mode that answers 204 without a body, as generated clients
+expect. Token lifetime is a `GraphEmulator` argument too (`token_lifetime`, CLI `--token-lifetime`).
 """
 
 from __future__ import annotations
@@ -44,7 +55,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_emulator._types import Faults, Request, Response
-from graph_emulator.graph import graph_error
+from graph_emulator.graph import graph_error, item_addressed
+from intune_model.schema import ResourceSpec
 
 WRITES = frozenset({"POST", "PATCH", "DELETE", "PUT"})
 
@@ -64,10 +76,16 @@ class FaultPlan(Faults):
     read_lag_s: float = 0.0
     drop_after_post_every: int = 0
     seed: int | None = None
+    refuse_patch_status: int = 0
+    ignore_patch: bool = False
+    revoke_tokens: int = 0
     # counters, for tests
     throttled: int = 0
     errors: int = 0
     dropped: int = 0
+    refused_patches: int = 0
+    ignored_patches: int = 0
+    revoked: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _random: random.Random = field(default_factory=random.Random, repr=False, compare=False)
     _writes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -75,6 +93,7 @@ class FaultPlan(Faults):
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False, compare=False)
     _created: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     _late: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _revoked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._check()
@@ -108,6 +127,10 @@ class FaultPlan(Faults):
             raise ValueError("error_rate must be between 0 and 1")
         if any(s not in (500, 502, 503, 504) for s in self.error_statuses):
             raise ValueError("error_statuses may hold 500, 502, 503 and 504")
+        if self.refuse_patch_status not in (0, 400, 405):
+            raise ValueError("refuse_patch_status must be 0 (off), 400 or 405")
+        if self.revoke_tokens < 0:
+            raise ValueError("revoke_tokens must not be negative")
         if min(self.throttle_every, self.drop_after_post_every) < 0 or self.write_rate < 0:
             raise ValueError("throttle_every, drop_after_post_every and write_rate must not be negative")
 
@@ -118,6 +141,14 @@ class FaultPlan(Faults):
             time.sleep(self.latency_s)
         is_write = request.method in WRITES
         with self._lock:
+            if self._token_revoked(request):
+                return _error(
+                    request,
+                    401,
+                    "InvalidAuthenticationToken",
+                    "Access token validation failure. Invalid audience or the token has been revoked.",
+                    [("WWW-Authenticate", 'Bearer realm="", error="invalid_token"')],
+                )
             if is_write:
                 wait = self._throttle(tenant_id)
                 if wait is not None:
@@ -129,6 +160,20 @@ class FaultPlan(Faults):
                         "Too many requests: the application exceeded the write limit for this tenant.",
                         [("Retry-After", self._retry_after(wait))],
                     )
+            patched = item_addressed(request.path) if request.method == "PATCH" else None
+            if patched is not None and self.refuse_patch_status:
+                self.refused_patches += 1
+                return _error(
+                    request,
+                    self.refuse_patch_status,
+                    "No method match route template",
+                    "No OData route exists that match template ~/singleton/navigation/key with http verb "
+                    f"PATCH for request /StatelessDeviceFEService/{request.path.lstrip('/')}.",
+                    [("Allow", "GET, DELETE")] if self.refuse_patch_status == 405 else None,
+                )
+            if patched is not None and self.ignore_patch:
+                self.ignored_patches += 1
+                return _echo(request, *patched)
             status = self._draw_error()
             if status == 503:
                 self.errors += 1
@@ -169,6 +214,18 @@ class FaultPlan(Faults):
         return response
 
     # ------------------------------------------------------------------ pieces (called under the lock)
+
+    def _token_revoked(self, request: Request) -> bool:
+        """Revoke the next `revoke_tokens` distinct tokens on first sight; refuse revoked ones."""
+        token = (request.header("authorization") or "").partition(" ")[2].strip()
+        if token in self._revoked:
+            return True
+        if self.revoke_tokens > 0 and token:
+            self.revoke_tokens -= 1
+            self.revoked += 1
+            self._revoked.add(token)
+            return True
+        return False
 
     def _throttle(self, tenant_id: str) -> float | None:
         """Seconds the writer should wait, or None when the write may pass."""
@@ -224,6 +281,16 @@ class FaultPlan(Faults):
             return response
         payload["value"] = kept
         return Response(response.status, json.dumps(payload).encode(), list(response.headers))
+
+
+def _echo(request: Request, spec: ResourceSpec, oid: str) -> Response:
+    """A 200 that looks like a successful PATCH: the object as the request describes it."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        body = {}
+    changes = body if isinstance(body, dict) else {}
+    return Response.json(200, {"@odata.type": spec.odata_type, **changes, "id": oid})
 
 
 def _id_of(response: Response) -> str | None:

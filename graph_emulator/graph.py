@@ -137,7 +137,7 @@ def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
 class GraphCollections:
     """Routes a request to the collection of the registered spec its path names."""
 
-    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204) -> None:
+    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 200) -> None:
         self.collections = [Collection(spec, store) for spec in specs()]
         store.assign_unowned(self.collections[0].key)
         self.page_size = page_size
@@ -176,7 +176,7 @@ class Collection:
     """Handlers for one spec's collection and its items. Stateless apart from the store."""
 
     def __init__(
-        self, spec: ResourceSpec, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204
+        self, spec: ResourceSpec, store: ObjectStore, *, page_size: int = 100, patch_status: int = 200
     ):
         self.spec = spec
         self.store = store
@@ -356,6 +356,24 @@ class Collection:
     def _not_found(self, ctx: GraphContext, oid: str) -> Response:
         name = self.spec.odata_type.rsplit(".", 1)[-1]
         return ctx.error(404, "ResourceNotFound", f"Resource not found: no {name} with id '{oid}'.")
+
+
+def item_addressed(path: str) -> tuple[ResourceSpec, str] | None:
+    """(spec, object id) when `path` (`/beta/<collection>/<id>` or `.../<collection>('<id>')`) names
+    one object of a registered spec's collection, else None. For fault modes that act on items."""
+    segments = [s for s in path.split("/") if s][1:]  # after the version segment
+    for spec in specs():
+        mine = spec.segments
+        depth = len(mine)
+        if len(segments) < depth or [s.lower() for s in segments[: depth - 1]] != [
+            s.lower() for s in mine[:-1]
+        ]:
+            continue
+        name, key = _split_key(segments[depth - 1])
+        rest = segments[depth:] if key is None else [key, *segments[depth:]]
+        if name.lower() == mine[-1].lower() and len(rest) == 1:
+            return spec, rest[0]
+    return None
 
 
 def _split_key(segment: str) -> tuple[str, str | None]:

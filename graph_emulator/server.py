@@ -72,10 +72,12 @@ class GraphEmulator:
         data_dir: where `credentials.json`, `graph.sqlite3` and `ca.pem` live; a fresh temporary
             directory (removed when the object is garbage-collected) when None.
         host, port: where to listen; port 0 picks a free one.
-        patch_status: 204 (what generated clients expect) or 200 (documented: answer with the object).
+        patch_status: 200 (documented: answer with the object; the default) or 204 (no body, what
+            generated clients expect; a fault mode).
         page_size: most objects per list page before `@odata.nextLink`.
         tenant_id, client_id, client_secret: override the stored primary credentials for this run.
-        token_lifetime: seconds an access token is valid (`expires_in`).
+        token_lifetime: seconds an access token is valid (`expires_in`); a few seconds makes a run
+            outlive its tokens.
         faults: the fault-injection hook, consulted for every Graph request: a
             `graph_emulator.FaultPlan` (throttling, 503/504, latency, read lag, dropped connections;
             change it at run time with `emu.faults.update(...)`), or your own `Faults` subclass.
@@ -88,7 +90,7 @@ class GraphEmulator:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        patch_status: int = 204,
+        patch_status: int = 200,
         page_size: int = 100,
         tenant_id: str | None = None,
         client_id: str | None = None,

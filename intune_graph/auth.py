@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from intune_graph.errors import AuthenticationFailed
@@ -27,30 +28,47 @@ class _Credential(Protocol):
 
 
 class CachedToken:
-    """One token for all threads, refreshed once when it nears expiry (never a request per call)."""
+    """One token for all threads, refreshed once when it nears expiry (never a request per call).
+
+    "Nears expiry" is `REFRESH_MARGIN_S` before it, or half the token's remaining life for
+    short-lived tokens, so a token is never sent in the last moments of its life. `invalidate` drops
+    a token Graph refused (401) and, given `rebuild`, replaces the credential: azure-identity (MSAL)
+    caches tokens itself and would hand the refused one back until it nears expiry."""
 
     def __init__(
-        self, credential: _Credential, scope: str, *, tried: list[str] | None = None, hint: str = ""
+        self,
+        credential: _Credential,
+        scope: str,
+        *,
+        tried: list[str] | None = None,
+        hint: str = "",
+        rebuild: Callable[[], _Credential] | None = None,
     ) -> None:
         self._credential = credential
+        self._rebuild = rebuild
         self._tried = list(tried or [])
         self._hint = hint
         self._scope = scope
         self._lock = threading.Lock()
         self._token: str | None = None
-        self._expires_on = 0.0
+        self._refresh_at = 0.0
+        self.fetched = 0  # tokens obtained from the credential (for tests and diagnostics)
 
     def token(self) -> str:
-        if self._token is not None and time.time() < self._expires_on - REFRESH_MARGIN_S:
-            return self._token
+        token = self._token
+        if token is not None and time.time() < self._refresh_at:
+            return token
         with self._lock:
-            if self._token is None or time.time() >= self._expires_on - REFRESH_MARGIN_S:
+            if self._token is None or time.time() >= self._refresh_at:
                 try:
                     got = self._credential.get_token(self._scope)
                 except Exception as exc:  # azure-identity raises several types; all mean "no token"
                     raise AuthenticationFailed(self._describe(exc)) from None
-                self._token = str(getattr(got, "token"))  # noqa: B009 - AccessToken is a NamedTuple
-                self._expires_on = float(getattr(got, "expires_on"))  # noqa: B009
+                now = time.time()
+                expires_on = float(getattr(got, "expires_on"))  # noqa: B009 - AccessToken is a NamedTuple
+                self._token = str(getattr(got, "token"))  # noqa: B009
+                self._refresh_at = expires_on - min(REFRESH_MARGIN_S, max(0.0, expires_on - now) / 2)
+                self.fetched += 1
             return self._token
 
     def _describe(self, exc: Exception) -> str:
@@ -62,9 +80,19 @@ class CachedToken:
             return f"{self._tried[0]}: {message}"
         return message
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
+        """Forget `rejected` (a token Graph answered 401 to; None: whatever is cached), so the next
+        `token()` fetches a new one. A token another thread already replaced is left alone."""
         with self._lock:
+            if rejected is not None and rejected != self._token:
+                return
             self._token = None
+            self._refresh_at = 0.0
+            if self._rebuild is not None:
+                old, self._credential = self._credential, self._rebuild()
+                close = getattr(old, "close", None)
+                if callable(close):
+                    close()
 
 
 def _first_line_with_aadsts(text: str) -> str:

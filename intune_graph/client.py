@@ -67,6 +67,15 @@ class NotFound(GraphError):
 
 
 @dataclass(frozen=True)
+class Updated:
+    """A PATCH's answer: the object when Graph sent it (200), else None (204), and its ids."""
+
+    body: dict[str, Any] | None
+    request_id: str | None
+    client_request_id: str
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """How long one operation may keep trying. No fixed try count: a deadline, like Terraform's own."""
 
@@ -156,10 +165,16 @@ class GraphClient:
             self._sleep(min(delay, max(0.0, give_up - time.monotonic())))
             delay = min(delay * 2, 4.0)
 
-    def update(self, collection: str, item_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
-        """PATCH; Graph documents 200 with the object, generated clients expect 204: accept both."""
+    def update(self, collection: str, item_id: str, body: dict[str, Any]) -> Updated:
+        """PATCH; Graph documents 200 with the object, generated clients expect 204: accept both.
+        The answer's ids come back too, so a PATCH that Graph accepted but never applied can be
+        reported with them."""
         resp = self.request("PATCH", _item(collection, item_id), json=body, expect=(200, 204))
-        return self._json(resp) if resp.status_code == 200 and resp.content else None
+        return Updated(
+            body=self._json(resp) if resp.status_code == 200 and resp.content else None,
+            request_id=resp.headers.get("request-id"),
+            client_request_id=resp.request.headers.get("client-request-id", ""),
+        )
 
     def delete(self, collection: str, item_id: str) -> bool:
         """True if deleted now, False if it was already gone."""
@@ -205,8 +220,9 @@ class GraphClient:
             if paced is not None:
                 paced.acquire(lambda seconds: self._sleep_before(seconds, deadline, method, url))
             crid = str(uuid.uuid4())
+            token = self.tokens.token()
             headers = {
-                "Authorization": f"Bearer {self.tokens.token()}",
+                "Authorization": f"Bearer {token}",
                 "client-request-id": crid,
                 "return-client-request-id": "true",
                 "Accept": "application/json",
@@ -235,8 +251,9 @@ class GraphClient:
                     paced.succeeded()
                 return resp
             if resp.status_code == 401 and not refreshed_token and hasattr(self.tokens, "invalidate"):
+                # Expired or revoked mid-run: one new token and one retry (Graph did no work).
                 refreshed_token = True
-                self.tokens.invalidate()
+                self.tokens.invalidate(token)
                 continue
             wait = retry_after_seconds(resp.headers.get("Retry-After"))
             if paced is not None and resp.status_code == 429:

@@ -32,7 +32,11 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
         public_authority=authority in known_authority_hosts(),
     )
     tokens = CachedToken(
-        build_credential(methods), f"{graph}/.default", tried=[m.name for m in methods], hint=HINT
+        build_credential(methods),
+        f"{graph}/.default",
+        tried=[m.name for m in methods],
+        hint=HINT,
+        rebuild=lambda: build_credential(methods),  # a fresh token cache after a 401
     )
     http = httpx.Client(
         verify=ssl_context(),

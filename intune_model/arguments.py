@@ -20,6 +20,14 @@ DEFAULT_DEADLINE_S = 600.0  # one operation may retry this long (Graph throttlin
 DEFAULT_WRITE_LIMIT = 100  # Graph: 100 writes per 20 s per app per tenant for this family
 DEFAULT_WRITE_WINDOW_S = 20.0
 
+# How a change to a resource's fields reaches Graph: `patch` updates the object in place (Graph's
+# documented PATCH); `replace` deletes it and creates a new one, for tenants where Graph refuses or
+# ignores PATCH (Microsoft365DSC: "UPDATE is not supported API, it always creates a new instance").
+PATCH = "patch"
+REPLACE = "replace"
+UPDATE_STRATEGIES = (PATCH, REPLACE)
+DEFAULT_UPDATE_STRATEGY = PATCH
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -32,6 +40,15 @@ class Argument:
     description: str
     sensitive: bool = False
     default: float | None = None  # numbers only: the value when unset
+    allowed: tuple[str, ...] = ()  # strings only: the values accepted, when the set is closed
+    noun: str = "allowed"  # what a value of `allowed` is, in messages ("an update strategy")
+
+    def problem(self, value: object) -> str | None:
+        """Why a known literal `value` is not one of `allowed` (None when it is, or none are listed):
+        the one check of provider, construct and stacks."""
+        if not self.allowed or (isinstance(value, str) and value in self.allowed):
+            return None
+        return f"{value!r} is not {self.noun}; allowed values: {', '.join(self.allowed)}"
 
 
 _CLOUD_LIST = ", ".join(f"`{c}`" for c in CLOUDS)
@@ -96,6 +113,18 @@ ARGUMENTS: tuple[Argument, ...] = (
         "Identity platform host; overrides the cloud's. With a host outside the known clouds, "
         "instance discovery is off.",
     ),
+    Argument(
+        "update_strategy",
+        "string",
+        None,
+        f"How a change to a resource's fields is applied: `{PATCH}` (the default) updates the object "
+        f"in place with Graph's documented PATCH; `{REPLACE}` plans every change as a replacement "
+        "(delete, then create; with `lifecycle { create_before_destroy = true }` the new object is "
+        "created first). Use `replace` for a tenant where Graph refuses PATCH of a resource or answers "
+        "it without applying the change.",
+        allowed=UPDATE_STRATEGIES,
+        noun="an update strategy",
+    ),
 )
 # Numeric provider arguments (reliability tuning): name -> (description, default).
 NUMBER_ARGUMENTS: dict[str, tuple[str, float]] = {
@@ -128,6 +157,7 @@ URL_ARGUMENTS = ("graph_endpoint", "authority_host")
 # By kind, for consumers that write or check literal values (the construct, the settings file).
 SECRET_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.sensitive)
 STRING_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.kind == "string" and not arg.sensitive)
+CHOICE_ARGUMENTS = tuple(arg for arg in ARGUMENTS if arg.allowed)
 BOOL_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.kind == "bool")
 NUMBER_ARGUMENT_NAMES = tuple(arg.name for arg in ARGUMENTS if arg.kind == "number")
 

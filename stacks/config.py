@@ -14,7 +14,8 @@ Format (JSON)::
             "use_oidc": true,                  # also use_cli, use_msi, client_certificate_path, ...
             "client_secret_variable": "dev_client_secret",  # secret from TF_VAR_dev_client_secret
             "graph_endpoint": "https://graph.microsoft.com",
-            "authority_host": "https://login.microsoftonline.com"
+            "authority_host": "https://login.microsoftonline.com",
+            "update_strategy": "replace"       # or "patch" (the default)
           },
           "backend": {...},                    # optional; replaces the top-level one
           "settings": [
@@ -113,6 +114,7 @@ class ProviderSettings:
     timeout_seconds: float | None = None
     write_limit: int | None = None
     write_window_seconds: float | None = None
+    update_strategy: str | None = None  # "patch" or "replace" (issue 12)
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `TenantStack` (unset ones left out)."""

@@ -17,6 +17,8 @@ from intune_model.arguments import (
     ARGUMENT_ENV,
     ARGUMENTS,
     ARGUMENTS_BY_NAME,
+    CHOICE_ARGUMENTS,
+    DEFAULT_UPDATE_STRATEGY,
     NUMBER_ARGUMENTS,
     URL_ARGUMENTS,
     Argument,
@@ -38,6 +40,7 @@ __all__ = [
     "check_arguments",
     "endpoints_for",
     "resolve",
+    "update_strategy",
 ]
 
 
@@ -51,7 +54,7 @@ class ConfigProblems(ProblemsError):
 
 def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Checks that need no environment (for `terraform validate`): the URLs' form, the cloud name,
-    positive numbers."""
+    positive numbers, the values of closed choices (`update_strategy`)."""
     problems: list[tuple[str, str]] = []
     for name in NUMBER_ARGUMENTS:
         number = config.get(name)
@@ -70,7 +73,18 @@ def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
             cloud_named(cloud)
         except ValueError as exc:
             problems.append(("cloud", str(exc)))
+    for arg in CHOICE_ARGUMENTS:
+        value = config.get(arg.name)
+        if value is not None and (message := arg.problem(value)) is not None:
+            problems.append((arg.name, message))
     return problems
+
+
+def update_strategy(config: Mapping[str, Any]) -> str:
+    """The configured update strategy (`patch` when unset). Read when planning, not by `resolve`:
+    it shapes plans, not the Graph connection."""
+    value = config.get("update_strategy")
+    return value if isinstance(value, str) and value else DEFAULT_UPDATE_STRATEGY
 
 
 def endpoints_for(

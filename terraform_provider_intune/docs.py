@@ -214,13 +214,53 @@ def resource_example(spec: ResourceSpec) -> str:
     return f'resource "{PREFIX}{spec.name}" "example" {{\n{lines}\n}}'
 
 
+def update_section(spec: ResourceSpec) -> str:
+    """How a change reaches Graph under each `update_strategy` (the provider argument applies to every
+    resource); the spec's `update_notes` prose, if any, opens it."""
+    notes = str(spec.extra.get("update_notes", f"Graph documents `PATCH` of {spec.title}."))
+    return f"""## Updates: `patch` or `replace`
+
+{notes} The provider argument `update_strategy` chooses how a change reaches Graph:
+
+- `patch` (default): a change is sent as a PATCH of the changed fields, then read back. If Graph
+  refuses the PATCH (400, 403 or 405, or an error saying the method or update is not supported), or
+  answers success but the read-back still shows the old values after the read-after-write window
+  (30 s, never past `timeout_seconds`), the apply fails with Graph's `request-id` and points at
+  `update_strategy = "replace"`; the state keeps the old values, so the next plan shows the change
+  again.
+- `replace`: every change to an argument plans as a replacement (`-/+`, or `+/-` with
+  `create_before_destroy`); the object gets a new `id`. Use it for a tenant where PATCH does not work:
+
+```terraform
+provider "intune" {{
+  update_strategy = "replace"
+}}
+
+resource "{PREFIX}{spec.name}" "example" {{
+  # ...
+  lifecycle {{
+    create_before_destroy = true  # the new object exists before the old one is deleted
+  }}
+}}
+```
+
+There is no per-resource override: whether PATCH works is a property of the tenant's Graph, the same
+for every object one provider configuration manages (a second tenant gets its own aliased provider
+with its own `update_strategy`), and a one-off replacement needs no setting
+(`terraform apply -replace=ADDRESS`)."""
+
+
 def resource_page(name: str, schema: Schema) -> str:
     description = schema["block"].get("description", "")
     spec = _spec_of(name)
     example = resource_example(spec) if spec else ""
     extra = spec.extra if spec else {}
-    sections = [str(extra[k]) for k in ("resource_notes", "import_section") if k in extra]
-    if spec and "import_section" not in extra:
+    sections = [str(extra["resource_notes"])] if "resource_notes" in extra else []
+    if spec:
+        sections.append(update_section(spec))
+    if "import_section" in extra:
+        sections.append(str(extra["import_section"]))
+    elif spec:
         sections.append(
             f"## Import\n\nImport an existing object by its Graph id:\n\n```sh\nterraform import "
             f"{name}.example <graph id>\n```"

@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
+from intune_graph.client import Updated
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
+from terraform_provider_intune import updates
 from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
@@ -182,51 +184,61 @@ class Handler:
         return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
-        """PATCH only the changed fields (with `@odata.type`), then read back until Graph agrees."""
+        """PATCH only the changed fields (with `@odata.type`), then read back until Graph shows them.
+
+        A PATCH that Graph refuses, or accepts but never applies within the read-after-write window,
+        fails with its request-id and points at `update_strategy = "replace"`; the state then keeps
+        the old values (see `updates`)."""
         changed = changed_fields(old, new, self.spec)
         planned = {**self.spec.fields_of(new), "id": item_id}
         if not changed:
             return planned
         self.spec.check(self.spec.fields_of(new))
         with self._client.operation():
-            echoed = self._client.update(self.collection, item_id, self.spec.to_graph(new, only=changed))
             try:
-                return self._confirm_update(item_id, new, changed, planned, echoed)
+                answer = self._client.update(self.collection, item_id, self.spec.to_graph(new, only=changed))
+            except GraphError as exc:
+                if not updates.patch_refused(exc):
+                    raise
+                summary, detail = updates.refused_message(self.spec.title, item_id, exc)
+                raise HandlerError(summary, detail, attribute_for(exc, self.spec)) from None
+            try:
+                return self._confirm_update(item_id, new, changed, planned, answer)
             except Cancelled:
                 return planned  # the PATCH went through: state must say so even when stopping
 
     def _confirm_update(
-        self,
-        item_id: str,
-        new: Mapping[str, Any],
-        changed: list[str],
-        planned: Props,
-        echoed: dict[str, Any] | None,
+        self, item_id: str, new: Mapping[str, Any], changed: list[str], planned: Props, answer: Updated
     ) -> Props:
-        """Read back until Graph shows the PATCH (bounded); warn if it never does."""
-        give_up = time.monotonic() + self._client.retry.read_after_write_s
-        server = echoed
+        """Read back (GET, never trusting PATCH's echo) until Graph shows every changed field; fail
+        when it still does not at the end of the read-after-write window or the operation's deadline."""
+        started = time.monotonic()
+        give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
+        delay = 0.25
         while True:
+            server = self._client.get_after_write(self.collection, item_id)
             if server is None:
-                server = self._client.get_after_write(self.collection, item_id)
-                if server is None:
-                    raise HandlerError(
-                        "The object disappeared during the update",
-                        f"PATCH of {item_id} succeeded but the object now answers 404.",
-                    )
+                raise HandlerError(
+                    "The object disappeared during the update",
+                    f"PATCH of {item_id} succeeded but the object now answers 404.",
+                )
             state = reconcile(new, self.spec.from_graph(server), self.spec)
             stale = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
             if not stale:
                 return planned
-            if time.monotonic() >= give_up:
-                self._warn(
-                    "Graph does not yet show the update",
-                    f"fields {', '.join(stale)} of {item_id} still read the old values; "
-                    "the next plan will show any difference that remains.",
+            now = time.monotonic()
+            if now >= give_up:
+                summary, detail = updates.ignored_message(
+                    self.spec.title,
+                    item_id,
+                    stale,
+                    now - started,
+                    answer.request_id,
+                    answer.client_request_id,
                 )
-                return planned
-            self._client_sleep(0.5)
-            server = None
+                raise HandlerError(summary, detail, stale[0])
+            self._client_sleep(min(delay, give_up - now))
+            delay = min(delay * 2, 2.0)
 
     def delete(self, item_id: str) -> None:
         """A 404 means someone deleted it already: the goal is met."""

@@ -20,7 +20,7 @@ class StaticToken:
     def token(self) -> str:
         return "tok"
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
         self.invalidated += 1
 
 

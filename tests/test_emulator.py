@@ -259,13 +259,14 @@ def test_paging_with_top_and_page_size(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- update / delete
 
 
-def test_patch_204_merges(client: httpx.Client, emu: GraphEmulator) -> None:
+def test_patch_merges_and_answers_200_with_the_object_by_default(client: httpx.Client) -> None:
     created = create(client, helpUrl="https://example.com/help")
     r = client.patch(
         f"{COLLECTION}/{created['id']}",
         json={"@odata.type": ODATA_TYPE, "notificationType": "email,companyPortal", "helpUrl": None},
     )
-    assert r.status_code == 204 and r.content == b""
+    assert r.status_code == 200, "the update page documents 200 OK with the object"
+    assert r.json()["@odata.type"] == ODATA_TYPE and r.json()["notificationType"] == "companyPortal,email"
     after = client.get(f"{COLLECTION}/{created['id']}").json()
     assert after["notificationType"] == "companyPortal,email"
     assert after["helpUrl"] is None
@@ -278,13 +279,12 @@ def test_patch_204_merges(client: httpx.Client, emu: GraphEmulator) -> None:
     assert missing.status_code == 404
 
 
-def test_patch_200_mode_returns_the_object(tmp_path: Path) -> None:
-    with start_emulator(tmp_path, patch_status=200) as emu, graph_client(emu) as client:
+def test_patch_204_mode_answers_without_a_body(tmp_path: Path) -> None:
+    with start_emulator(tmp_path, patch_status=204) as emu, graph_client(emu) as client:
         created = create(client)
         r = client.patch(f"{COLLECTION}/{created['id']}", json={"renewalThresholdPercentage": 30})
-        assert r.status_code == 200
-        assert r.json()["renewalThresholdPercentage"] == 30
-        assert r.json()["@odata.type"] == ODATA_TYPE
+        assert r.status_code == 204 and r.content == b""
+        assert emu.objects()[0]["renewalThresholdPercentage"] == 30
 
 
 def test_delete_then_404(client: httpx.Client, emu: GraphEmulator) -> None:

@@ -73,7 +73,7 @@ def test_connection_errors_retry_idempotent_calls_and_unsent_posts_only() -> Non
     assert client.delete("/c", "1") is True
     assert len(seen) == 2
     client, seen = scripted_client([httpx.ReadTimeout("slow"), httpx.Response(204)])
-    assert client.update("/c", "1", {}) is None
+    assert client.update("/c", "1", {}).body is None
     assert len(seen) == 2
     # refused before anything was sent: a POST may go again
     client, seen = scripted_client([httpx.ConnectError("refused"), httpx.Response(201, json={"id": "1"})])
@@ -124,9 +124,9 @@ def test_not_found_and_read_after_write() -> None:
 
 def test_patch_accepts_200_and_204() -> None:
     client, _ = scripted_client([httpx.Response(204)])
-    assert client.update("/c", "1", {}) is None
+    assert client.update("/c", "1", {}).body is None
     client, _ = scripted_client([httpx.Response(200, json={"id": "1"})])
-    assert client.update("/c", "1", {}) == {"id": "1"}
+    assert client.update("/c", "1", {}).body == {"id": "1"}
 
 
 def test_401_refreshes_the_token_once() -> None:

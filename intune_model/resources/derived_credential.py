@@ -110,6 +110,8 @@ output "purebred_id" {
 - Removing an optional argument stops managing it; `help_url` is then cleared on Graph,
   `notification_types` and `renewal_threshold_percentage` (not nullable on Graph) are left as they are.
 - An object deleted outside Terraform is planned for creation again.""",
+        "update_notes": "Microsoft documents `PATCH` of this resource (200 with the object); "
+        "Microsoft365DSC reports that updates are not supported and creates a new object instead.",
         "import_section": """## Import
 
 Import an existing object by its Graph id (Intune admin center, `intune-provider list`, or

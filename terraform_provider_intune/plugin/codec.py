@@ -3,6 +3,7 @@ order, and values not known until apply (wholly or refined unknowns, see `plugin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tf.iface import Config, State
@@ -10,6 +11,23 @@ from tf.iface import Config, State
 from intune_model.errors import IntuneError
 from intune_model.schema import ResourceSpec
 from terraform_provider_intune.plugin.values import has_unknown, is_unknown, known_items
+
+
+def changed_attributes(
+    spec: ResourceSpec, prior: Mapping[str, Any] | None, proposed: Mapping[str, Any] | None
+) -> list[str]:
+    """The spec's fields whose proposed value differs from the prior state, in Terraform's values
+    (a value unknown at plan time, wholly or inside a set, counts as a change: the prior one is
+    always known). Empty for a create or a destroy."""
+    if prior is None or proposed is None:
+        return []
+    before, after = clean(spec, dict(prior)), clean(spec, dict(proposed))
+    return [
+        f.name
+        for f in spec.fields
+        if has_unknown(after.get(f.name))
+        or not spec.same_value(f.name, before.get(f.name), after.get(f.name))
+    ]
 
 
 def known(config: Config | None) -> dict[str, Any]:

@@ -18,12 +18,19 @@ from tf.iface import Config, Provider
 from tf.utils import Diagnostics
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
+from intune_model.arguments import REPLACE
 from intune_model.registry import usable_specs
-from terraform_provider_intune.config import ARGUMENT_DESCRIPTIONS, ARGUMENTS, check_arguments, resolve
-from terraform_provider_intune.plugin.codec import known
+from terraform_provider_intune.config import (
+    ARGUMENT_DESCRIPTIONS,
+    ARGUMENTS,
+    check_arguments,
+    resolve,
+    update_strategy,
+)
+from terraform_provider_intune.plugin.codec import changed_attributes, known
 from terraform_provider_intune.plugin.data_sources import data_source_classes
 from terraform_provider_intune.plugin.resources import resource_class
-from terraform_provider_intune.plugin.values import check_config
+from terraform_provider_intune.plugin.values import check_config, is_unknown
 
 _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
 
@@ -33,6 +40,7 @@ class IntuneProvider(Provider):
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
+        self._strategy_unknown = False
         self._lock = threading.Lock()
         self._client: Any = None
         self.stop = threading.Event()
@@ -67,6 +75,32 @@ class IntuneProvider(Provider):
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
         self._config = known(config)
+        self._strategy_unknown = is_unknown((config or {}).get("update_strategy"))
+
+    def replacement_attributes(
+        self,
+        type_name: str,
+        prior: dict[str, Any] | None,
+        proposed: dict[str, Any] | None,
+        diags: Diagnostics,
+    ) -> list[str]:
+        """The attributes whose change must plan a replacement (`plugin.server` adds them to the plan
+        response): with `update_strategy = "replace"`, every changed field of the resource's spec (a
+        value unknown at plan time counts as a change). Empty for data sources, creates and destroys."""
+        spec = next((s for s in usable_specs()[0] if f"{self.get_model_prefix()}{s.name}" == type_name), None)
+        if spec is None:
+            return []
+        changed = changed_attributes(spec, prior, proposed)
+        if changed and self._strategy_unknown:
+            diags.add_error(
+                "Provider argument update_strategy is not known at plan time",
+                "Whether a change updates the object in place or replaces it is decided when planning; "
+                'set update_strategy to "patch" or "replace" from a literal or a variable, not from '
+                "another resource's attribute.",
+                path=["update_strategy"],
+            )
+            return []
+        return changed if update_strategy(self._config) == REPLACE else []
 
     def get_data_sources(self) -> list[Any]:
         return [cls for spec in usable_specs()[0] for cls in data_source_classes(spec)]

@@ -1,4 +1,5 @@
-"""Serving the provider, with Terraform's StopProvider wired to `provider.stop`."""
+"""Serving the provider: Terraform's StopProvider wired to `provider.stop`, every unknown value
+decoded (`plugin.values`), and plan responses that carry the replacements `update_strategy` asks for."""
 
 from __future__ import annotations
 
@@ -32,4 +33,50 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
     install_value_codec()  # before the first request is decoded: refined unknowns (msgpack ext 12)
+    import tf.provider
+
+    tf.provider.ProviderServicer = replace_aware_servicer_class()  # run_provider looks it up by name
     tf.runner.run_provider(provider, argv)
+
+
+def replace_aware_servicer_class() -> Any:
+    """`tf`'s gRPC servicer, but PlanResourceChange also answers `requires_replace` for the fields
+    `IntuneProvider.replacement_attributes` names (`update_strategy = "replace"`).
+
+    `tf` 1.2.0 fills `requires_replace` only from attributes declared `requires_replace=True` in the
+    schema, which cannot depend on the provider's configuration; Terraform reads it from each plan
+    response, so it is added there. With it Terraform plans delete-then-create (or create-then-delete
+    under `create_before_destroy`) and plans the new object as a create. The request's values are
+    decoded with the project's value codec (`install_value_codec`), so a refined unknown in the
+    proposed state is an unknown here too, never a decoding failure."""
+    from tf.gen import tfplugin_pb2 as pb
+    from tf.provider import ProviderServicer
+    from tf.utils import Diagnostics, read_dynamic_value
+
+    from terraform_provider_intune.plugin.values import install_value_codec
+
+    install_value_codec()
+    base: Any = ProviderServicer
+
+    class ReplaceAwareServicer(base):
+        def PlanResourceChange(self, request: Any, context: Any) -> Any:
+            response = super().PlanResourceChange(request, context)
+            if any(d.severity == pb.Diagnostic.ERROR for d in response.diagnostics):
+                return response
+            diags = Diagnostics()
+            names = self.app.replacement_attributes(
+                request.type_name,
+                read_dynamic_value(request.prior_state),
+                read_dynamic_value(request.proposed_new_state),
+                diags,
+            )
+            have = {tuple(step.attribute_name for step in path.steps) for path in response.requires_replace}
+            for name in names:
+                if (name,) not in have:
+                    response.requires_replace.append(
+                        pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)])
+                    )
+            response.diagnostics.extend(d.to_pb() for d in diags.diagnostics)
+            return response
+
+    return ReplaceAwareServicer
