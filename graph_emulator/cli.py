@@ -10,7 +10,9 @@ Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --da
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
-`--fault-seed N`, and `--patch-status 200|204`.
+`--fault-seed N`, `--wrap-get-body`, `--drop-field PROP`, `--unknown-enum-member PROP`,
+`--subtype-answers`, and `--patch-status 200|204`. `--strict-rules` judges request bodies by the
+project's stricter rules too, not only by the ones Graph documents.
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -120,6 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         faults=fault_plan(args),
         patch_status=args.patch_status,
+        strict_rules=args.strict_rules,
     )
     emulator.start()
     try:
@@ -227,13 +230,26 @@ _FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
     ("--read-lag", "read_lag_s", float, "seconds a new object 404s and is missing from lists"),
     ("--drop-after-post-every", "drop_after_post_every", int, "store every Nth POST, then drop it"),
     ("--fault-seed", "seed", int, "seed for --error-rate draws"),
+    ("--drop-field", "drop_field", str, "leave this Graph property out of every object answered"),
+    (
+        "--unknown-enum-member",
+        "unknown_enum_member",
+        str,
+        "answer this Graph property with a member the model does not know (unknownFutureValue)",
+    ),
 )
 
 
 def fault_plan(args: argparse.Namespace) -> FaultPlan:
     values = {name: getattr(args, name) for _, name, _, _ in _FAULT_FLAGS if getattr(args, name) is not None}
     statuses = tuple(int(s) for s in str(args.error_status).split(",") if s.strip())
-    return FaultPlan(**values, error_statuses=statuses, retry_after_as_date=args.retry_after_date)
+    return FaultPlan(
+        **values,
+        error_statuses=statuses,
+        retry_after_as_date=args.retry_after_date,
+        wrap_get_body=args.wrap_get_body,
+        subtype_answers=args.subtype_answers,
+    )
 
 
 def fault_flags(args: argparse.Namespace) -> list[str]:
@@ -243,6 +259,9 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
         if getattr(args, name) is not None:
             flags += [flag, str(getattr(args, name))]
     flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
+    flags += ["--wrap-get-body"] if args.wrap_get_body else []
+    flags += ["--subtype-answers"] if args.subtype_answers else []
+    flags += ["--strict-rules"] if args.strict_rules else []
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -253,6 +272,19 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
     group.add_argument("--error-status", default="503", help="statuses for --error-rate, e.g. 503,504")
     group.add_argument("--retry-after-date", action="store_true", help="send Retry-After as an HTTP date")
     group.add_argument("--patch-status", type=int, choices=(200, 204), default=204, help="PATCH answer")
+    group.add_argument(
+        "--wrap-get-body", action="store_true", help='answer GET by id as {"value": {...}}, as the docs show'
+    )
+    group.add_argument(
+        "--subtype-answers",
+        action="store_true",
+        help="answer objects with a derived @odata.type and an extra property",
+    )
+    group.add_argument(
+        "--strict-rules",
+        action="store_true",
+        help="refuse bodies by the project's stricter rules too, not only by Graph's documented ones",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,10 @@
 """The emulated Graph collections: one per registered spec (`intune_model.registry`), e.g.
 `/beta/deviceManagement/derivedCredentials`.
 
-Request bodies are judged by the spec (the project's single description of a resource); this module
+Request bodies are judged by the spec (the project's single description of a resource): by the rules
+Graph documents (each field kind's `graph_problem`: JSON types, enum membership, required properties
+on create, no unknown properties), and in the `strict_rules` mode also by the project's stricter ones
+(`model_problem`: no blank names, http(s) URLs, 0-100, `none` alone, flags by name). This module
 adds only what Graph itself does around the fields: server-assigned ids and defaults, normalised
 values (flags in declaration order), OData collection options (`$filter` with `eq`/`and` on `id` and
 the spec's lookup, adoption and list-filter properties; `$top`; `$count=true`; `$skiptoken` paging)
@@ -137,11 +140,23 @@ def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
 class GraphCollections:
     """Routes a request to the collection of the registered spec its path names."""
 
-    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204) -> None:
+    def __init__(
+        self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204, strict_rules: bool = False
+    ) -> None:
         self.collections = [Collection(spec, store) for spec in specs()]
         store.assign_unowned(self.collections[0].key)
         self.page_size = page_size
         self.patch_status = patch_status
+        self.strict_rules = strict_rules
+
+    @property
+    def strict_rules(self) -> bool:
+        return self.collections[0].strict_rules
+
+    @strict_rules.setter
+    def strict_rules(self, value: bool) -> None:
+        for c in self.collections:
+            c.strict_rules = bool(value)
 
     @property
     def page_size(self) -> int:
@@ -182,6 +197,7 @@ class Collection:
         self.store = store
         self.page_size = page_size
         self.patch_status = patch_status
+        self.strict_rules = False  # True: the project's stricter rules too, not only Graph's
         self.path = spec.collection_path.strip("/")
         self.key = self.path  # the store's collection column
         self.defaults = spec.graph_defaults()  # Graph values of the fields nobody set on create
@@ -267,7 +283,7 @@ class Collection:
         problems.extend(
             (key, "cannot be null") for key in self.null_refused if key in fields and fields[key] is None
         )
-        problems.extend(self.spec.check_graph_body(fields, partial=partial))
+        problems.extend(self.spec.check_graph_body(fields, partial=partial, strict=self.strict_rules))
         if not problems:
             return None
         detail = "; ".join(f"{field}: {message}" for field, message in problems)
