@@ -15,13 +15,13 @@ same in words, for the README and the docs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from intune_model.errors import SettingsInvalid, UnexpectedBody
+from intune_model.errors import IntuneError, SettingsInvalid, UnexpectedBody
 
 TfType = Literal["string", "number", "set_of_string"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # also what the emulator lets reach SQL
@@ -360,7 +360,11 @@ class ResourceSpec:
     `name` gives the Terraform types (`intune_<name>` resource and data source, `intune_<plural>`
     list data source). `lookup_field` is the field the one-object data source finds by (besides
     `id`), `list_filters` the fields the list data source and `list`/`export` may filter on (Graph
-    `$filter eq`), and `adoption_key` the field a lost create is searched by."""
+    `$filter eq`), and `adoption_key` the field a lost create is searched by.
+
+    `schema_version` is the Terraform resource schema's version: bump it when an attribute is
+    renamed or retyped, and add `state_upgrades[v]`, which turns a state of version `v` into one of
+    version `v + 1` (see `upgrade_state`). A new optional attribute needs neither."""
 
     name: str
     plural: str
@@ -378,12 +382,17 @@ class ResourceSpec:
     docs_example: str = ""  # HCL of one resource block, for the docs
     model_name: str = ""  # class name of the derived pydantic model
     extra: Mapping[str, Any] = field(default_factory=dict)
+    schema_version: int = 0
+    state_upgrades: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = {f.name for f in self.fields}
         for key in (self.lookup_field, self.adoption_key, *self.list_filters):
             if key not in names:
                 raise ValueError(f"spec {self.name!r}: {key!r} is not one of its fields")
+        missing = [v for v in range(self.schema_version) if v not in self.state_upgrades]
+        if missing:
+            raise ValueError(f"spec {self.name!r}: no state upgrade from schema version(s) {missing}")
 
     # ------------------------------------------------------------------ lookups
 
@@ -548,6 +557,23 @@ class ResourceSpec:
             for f in self.fields
             if f.server_default is not None
         }
+
+    # ------------------------------------------------------------------ state versions
+
+    def upgrade_state(self, version: int, old: Mapping[str, Any]) -> dict[str, Any]:
+        """A state written under schema `version`, carried forward to `schema_version` one
+        `state_upgrades` step at a time, then shaped to the current attributes (ones no longer in
+        the schema dropped, new ones null)."""
+        if version > self.schema_version:
+            raise IntuneError(
+                f"intune_{self.name} state has schema version {version}",
+                f"This provider knows versions up to {self.schema_version}: the state was written by "
+                "a newer provider. Use that version (or newer) of the provider.",
+            )
+        state = dict(old)
+        for step in range(version, self.schema_version):
+            state = self.state_upgrades[step](state)
+        return {name: state.get(name) for name in ("id", *self.by_name)}
 
     # ------------------------------------------------------------------ drift
 
