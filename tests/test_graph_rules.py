@@ -215,3 +215,9 @@ def test_strict_rules_flag_reaches_the_emulator() -> None:
     assert not build_parser().parse_args(["serve", "--data-dir", "d"]).strict_rules
     assert not GraphEmulator().strict_rules
     assert GraphEmulator(strict_rules=True).strict_rules
+
+
+def test_the_readme_table_of_rules_is_the_specs() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name, graph, ours in SPEC.rules():
+        assert f"| `{name}` | {graph} | {ours or '-'} |" in readme
