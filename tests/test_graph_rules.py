@@ -147,6 +147,17 @@ def test_construct_says_did_you_mean() -> None:
         )
 
 
+def test_list_data_source_construct_says_did_you_mean() -> None:
+    import cdktf
+
+    from constructs_lib import DataIntuneDerivedCredentials, IntuneProvider
+
+    stack = cdktf.TerraformStack(cdktf.Testing.app(), "t")
+    IntuneProvider(stack, "intune")
+    with pytest.raises(SettingsInvalid, match=r"'entrustDataCard' is not an issuer; did you mean"):
+        DataIntuneDerivedCredentials(stack, "dsc", issuer="entrustDataCard")
+
+
 def test_settings_file_says_did_you_mean(tmp_path: Path) -> None:
     from stacks.config import ConfigError, load_config
 
