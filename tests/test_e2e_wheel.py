@@ -93,7 +93,7 @@ def test_the_plain_wheel_serves_terraform_without_the_extras(
         "-c",
         "import sys, importlib.metadata as m, terraform_provider_intune as p;"
         "import terraform_provider_intune.main, terraform_provider_intune.cli;"
-        "import terraform_provider_intune.tf_adapter, terraform_provider_intune.handler;"
+        "import terraform_provider_intune.plugin.provider, terraform_provider_intune.handler;"
         "import intune_graph.client, intune_graph.credentials;"
         "print(m.version('terraform-provider-intune'), p.__file__);"
         f"print(*[n for n in {(*EXTRA_ONLY, 'graph_emulator', 'constructs_lib')!r} if n in sys.modules])",
