@@ -137,8 +137,36 @@ def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
     return value
 
 
+def _patch_status(value: int) -> int:
+    if value not in (200, 204):
+        raise ValueError("patch_status must be 200 or 204")
+    return value
+
+
+class _EveryCollection:
+    """A setting every collection holds alike: read from the first, written (checked) to all."""
+
+    def __init__(self, check: Callable[[Any], Any] = lambda value: value) -> None:
+        self.check = check
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        return getattr(obj.collections[0], self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        value = self.check(value)
+        for collection in obj.collections:
+            setattr(collection, self.name, value)
+
+
 class GraphCollections:
     """Routes a request to the collection of the registered spec its path names."""
+
+    page_size = _EveryCollection(int)
+    patch_status = _EveryCollection(_patch_status)
+    strict_rules = _EveryCollection(bool)  # the project's stricter rules too, not only Graph's
 
     def __init__(
         self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 204, strict_rules: bool = False
@@ -148,35 +176,6 @@ class GraphCollections:
         self.page_size = page_size
         self.patch_status = patch_status
         self.strict_rules = strict_rules
-
-    @property
-    def strict_rules(self) -> bool:
-        return self.collections[0].strict_rules
-
-    @strict_rules.setter
-    def strict_rules(self, value: bool) -> None:
-        for c in self.collections:
-            c.strict_rules = bool(value)
-
-    @property
-    def page_size(self) -> int:
-        return self.collections[0].page_size
-
-    @page_size.setter
-    def page_size(self, value: int) -> None:
-        for c in self.collections:
-            c.page_size = value
-
-    @property
-    def patch_status(self) -> int:
-        return self.collections[0].patch_status
-
-    @patch_status.setter
-    def patch_status(self, value: int) -> None:
-        if value not in (200, 204):
-            raise ValueError("patch_status must be 200 or 204")
-        for c in self.collections:
-            c.patch_status = value
 
     def route(self, request: Request, ctx: GraphContext, segments: list[str]) -> Response:
         """`segments` follow the version segment, e.g. ["deviceManagement", "derivedCredentials", id]."""
