@@ -13,10 +13,10 @@ from constructs_lib._tokens import create, is_token, struct
 from constructs_lib.provider import GENERATOR_METADATA
 from intune_model import Issuer, SettingsInvalid
 from intune_model.address import PROVIDER_TYPE
+from intune_model.resources.derived_credential import SPEC
 
 ONE_TYPE = f"{PROVIDER_TYPE}_derived_credential"
 ALL_TYPE = f"{PROVIDER_TYPE}_derived_credentials"
-_ISSUERS = tuple(m.value for m in Issuer)
 
 
 def _config(resource_type: str, provider: cdktf.TerraformProvider | None, depends_on: Any) -> Any:
@@ -43,11 +43,10 @@ def _hcl(attributes: dict[str, Any]) -> dict[str, Any]:
 def _issuer_value(issuer: Issuer | str, subject: str) -> str:
     if isinstance(issuer, Issuer) or is_token(issuer):
         return str(issuer)
-    if isinstance(issuer, str) and issuer in _ISSUERS:
-        return issuer
-    raise SettingsInvalid(
-        [("issuer", f"{issuer!r} is not an issuer; allowed values: {', '.join(_ISSUERS)}")], subject
-    )
+    problem = SPEC.by_name["issuer"].kind.check(issuer)  # the resource's rule, "did you mean" included
+    if problem is None:
+        return str(issuer)
+    raise SettingsInvalid([("issuer", problem)], subject)
 
 
 class DataIntuneDerivedCredential(cdktf.TerraformDataSource):

@@ -10,9 +10,11 @@ Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --da
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
-`--fault-seed N`, `--refuse-patch 400|405`, `--ignore-patch`, `--revoke-tokens N`, and
-`--patch-status 200|204` (200, the documented answer, by default). `--token-lifetime S` sets how long
-issued access tokens live (default 3599 s).
+`--fault-seed N`, `--refuse-patch 400|405`, `--ignore-patch`, `--revoke-tokens N`, `--wrap-get-body`,
+`--drop-field PROP`, `--unknown-enum-member PROP`, `--subtype-answers`, and `--patch-status 200|204`
+(200, the documented answer, by default). `--token-lifetime S` sets how long issued access tokens live
+(default 3599 s). `--strict-rules` judges request bodies by the project's stricter rules too, not only
+by the ones Graph documents.
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -123,6 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         faults=fault_plan(args),
         patch_status=args.patch_status,
         token_lifetime=args.token_lifetime,
+        strict_rules=args.strict_rules,
     )
     emulator.start()
     try:
@@ -232,6 +235,13 @@ _FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
     ("--fault-seed", "seed", int, "seed for --error-rate draws"),
     ("--refuse-patch", "refuse_patch_status", int, "refuse every PATCH with this status (400 or 405)"),
     ("--revoke-tokens", "revoke_tokens", int, "refuse the next N access tokens seen (401), though valid"),
+    ("--drop-field", "drop_field", str, "leave this Graph property out of every object answered"),
+    (
+        "--unknown-enum-member",
+        "unknown_enum_member",
+        str,
+        "answer this Graph property with a member the model does not know (unknownFutureValue)",
+    ),
 )
 
 
@@ -243,6 +253,8 @@ def fault_plan(args: argparse.Namespace) -> FaultPlan:
         error_statuses=statuses,
         retry_after_as_date=args.retry_after_date,
         ignore_patch=args.ignore_patch,
+        wrap_get_body=args.wrap_get_body,
+        subtype_answers=args.subtype_answers,
     )
 
 
@@ -255,6 +267,9 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
     flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
     flags += ["--token-lifetime", str(args.token_lifetime)]
     flags += ["--ignore-patch"] if args.ignore_patch else []
+    flags += ["--wrap-get-body"] if args.wrap_get_body else []
+    flags += ["--subtype-answers"] if args.subtype_answers else []
+    flags += ["--strict-rules"] if args.strict_rules else []
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -272,6 +287,19 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--token-lifetime", type=int, default=3599, help="seconds an issued access token is valid"
+    )
+    group.add_argument(
+        "--wrap-get-body", action="store_true", help='answer GET by id as {"value": {...}}, as the docs show'
+    )
+    group.add_argument(
+        "--subtype-answers",
+        action="store_true",
+        help="answer objects with a derived @odata.type and an extra property",
+    )
+    group.add_argument(
+        "--strict-rules",
+        action="store_true",
+        help="refuse bodies by the project's stricter rules too, not only by Graph's documented ones",
     )
 
 

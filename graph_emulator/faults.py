@@ -39,6 +39,15 @@ A 429 carries Graph's error body and `Retry-After`. What PATCH answers is a prop
 `GraphEmulator`: by default 200 with the object, as Microsoft documents; `emu.patch_status = 204`
 (CLI `--patch-status 204`) is the fault mode that answers 204 without a body, as generated clients
 expect. Token lifetime is a `GraphEmulator` argument too (`token_lifetime`, CLI `--token-lifetime`).
+
+Response shapes (answers that Microsoft documents or may send, which the provider must read or
+refuse clearly; each applies to every object a GET answers, by id or in a list page):
+
+* `wrap_get_body`: a GET by id answers `{"value": {...}}`, as the reference page's example shows.
+* `drop_field`: this Graph property (e.g. `displayName`) is left out of every object answered.
+* `unknown_enum_member`: this Graph property is answered with a member the model does not know,
+  `unknownFutureValue` (a flags property gets it added: `"companyPortal,unknownFutureValue"`).
+* `subtype_answers`: objects carry a derived `@odata.type` and a property the model does not have.
 """
 
 from __future__ import annotations
@@ -56,7 +65,8 @@ from typing import Any
 
 from graph_emulator._types import Faults, Request, Response
 from graph_emulator.graph import graph_error, item_addressed
-from intune_model.schema import ResourceSpec
+from intune_model.registry import specs
+from intune_model.schema import Flags, ResourceSpec
 
 WRITES = frozenset({"POST", "PATCH", "DELETE", "PUT"})
 
@@ -79,6 +89,10 @@ class FaultPlan(Faults):
     refuse_patch_status: int = 0
     ignore_patch: bool = False
     revoke_tokens: int = 0
+    wrap_get_body: bool = False
+    drop_field: str = ""
+    unknown_enum_member: str = ""
+    subtype_answers: bool = False
     # counters, for tests
     throttled: int = 0
     errors: int = 0
@@ -210,7 +224,9 @@ class FaultPlan(Faults):
                 self.errors += 1
                 return _error(request, late_error, "GatewayTimeout", "The gateway timed out.")
             if request.method == "GET" and response.status == 200 and self.read_lag_s > 0:
-                return self._hide_lagging(response)
+                response = self._hide_lagging(response)
+            if request.method == "GET" and response.status == 200 and self._reshapes():
+                response = self._reshape(response)
         return response
 
     # ------------------------------------------------------------------ pieces (called under the lock)
@@ -281,6 +297,50 @@ class FaultPlan(Faults):
             return response
         payload["value"] = kept
         return Response(response.status, json.dumps(payload).encode(), list(response.headers))
+
+    def _reshapes(self) -> bool:
+        return self.wrap_get_body or bool(self.drop_field or self.unknown_enum_member) or self.subtype_answers
+
+    def _reshape(self, response: Response) -> Response:
+        """The answer in the shapes the response-shape faults ask for."""
+        try:
+            payload = json.loads(response.body)
+        except ValueError:
+            return response
+        if not isinstance(payload, dict):
+            return response
+        listed = payload.get("value")
+        if isinstance(listed, list):
+            payload["value"] = [self._reshape_object(o) if isinstance(o, dict) else o for o in listed]
+        elif "id" in payload:
+            payload = self._reshape_object(payload)
+            if self.wrap_get_body:
+                payload = {"value": payload}
+        return Response(response.status, json.dumps(payload).encode(), list(response.headers))
+
+    def _reshape_object(self, obj: dict[str, Any]) -> dict[str, Any]:
+        obj = dict(obj)
+        if self.drop_field:
+            obj.pop(self.drop_field, None)
+        member = self.unknown_enum_member
+        if member and member in obj:
+            current = obj[member]
+            flags = _is_flags(member)
+            obj[member] = f"{current},{UNKNOWN_MEMBER}" if flags and current else UNKNOWN_MEMBER
+        if self.subtype_answers:
+            obj["@odata.type"] = f"{obj.get('@odata.type') or '#microsoft.graph.entity'}{SUBTYPE_SUFFIX}"
+            obj["roleScopeTagIds"] = ["0"]
+        return obj
+
+
+UNKNOWN_MEMBER = "unknownFutureValue"  # the member Graph adds to evolvable enums
+SUBTYPE_SUFFIX = "Preview"  # a made-up derived type: `...DerivedCredentialSettingsPreview`
+
+
+def _is_flags(graph_name: str) -> bool:
+    """Whether a registered spec holds this Graph property as a flags enum."""
+    kinds = [s.by_graph_name[graph_name].kind for s in specs() if graph_name in s.by_graph_name]
+    return any(isinstance(k, Flags) for k in kinds)
 
 
 def _echo(request: Request, spec: ResourceSpec, oid: str) -> Response:

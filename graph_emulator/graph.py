@@ -1,7 +1,10 @@
 """The emulated Graph collections: one per registered spec (`intune_model.registry`), e.g.
 `/beta/deviceManagement/derivedCredentials`.
 
-Request bodies are judged by the spec (the project's single description of a resource); this module
+Request bodies are judged by the spec (the project's single description of a resource): by the rules
+Graph documents (each field kind's `graph_problem`: JSON types, enum membership, required properties
+on create, no unknown properties), and in the `strict_rules` mode also by the project's stricter ones
+(`model_problem`: no blank names, http(s) URLs, 0-100, `none` alone, flags by name). This module
 adds only what Graph itself does around the fields: server-assigned ids and defaults, normalised
 values (flags in declaration order), OData collection options (`$filter` with `eq`/`and` on `id` and
 the spec's lookup, adoption and list-filter properties; `$top`; `$count=true`; `$skiptoken` paging)
@@ -134,34 +137,45 @@ def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
     return value
 
 
+def _patch_status(value: int) -> int:
+    if value not in (200, 204):
+        raise ValueError("patch_status must be 200 or 204")
+    return value
+
+
+class _EveryCollection:
+    """A setting every collection holds alike: read from the first, written (checked) to all."""
+
+    def __init__(self, check: Callable[[Any], Any] = lambda value: value) -> None:
+        self.check = check
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        return getattr(obj.collections[0], self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        value = self.check(value)
+        for collection in obj.collections:
+            setattr(collection, self.name, value)
+
+
 class GraphCollections:
     """Routes a request to the collection of the registered spec its path names."""
 
-    def __init__(self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 200) -> None:
+    page_size = _EveryCollection(int)
+    patch_status = _EveryCollection(_patch_status)
+    strict_rules = _EveryCollection(bool)  # the project's stricter rules too, not only Graph's
+
+    def __init__(
+        self, store: ObjectStore, *, page_size: int = 100, patch_status: int = 200, strict_rules: bool = False
+    ) -> None:
         self.collections = [Collection(spec, store) for spec in specs()]
         store.assign_unowned(self.collections[0].key)
         self.page_size = page_size
         self.patch_status = patch_status
-
-    @property
-    def page_size(self) -> int:
-        return self.collections[0].page_size
-
-    @page_size.setter
-    def page_size(self, value: int) -> None:
-        for c in self.collections:
-            c.page_size = value
-
-    @property
-    def patch_status(self) -> int:
-        return self.collections[0].patch_status
-
-    @patch_status.setter
-    def patch_status(self, value: int) -> None:
-        if value not in (200, 204):
-            raise ValueError("patch_status must be 200 or 204")
-        for c in self.collections:
-            c.patch_status = value
+        self.strict_rules = strict_rules
 
     def route(self, request: Request, ctx: GraphContext, segments: list[str]) -> Response:
         """`segments` follow the version segment, e.g. ["deviceManagement", "derivedCredentials", id]."""
@@ -182,6 +196,7 @@ class Collection:
         self.store = store
         self.page_size = page_size
         self.patch_status = patch_status
+        self.strict_rules = False  # True: the project's stricter rules too, not only Graph's
         self.path = spec.collection_path.strip("/")
         self.key = self.path  # the store's collection column
         self.defaults = spec.graph_defaults()  # Graph values of the fields nobody set on create
@@ -267,7 +282,7 @@ class Collection:
         problems.extend(
             (key, "cannot be null") for key in self.null_refused if key in fields and fields[key] is None
         )
-        problems.extend(self.spec.check_graph_body(fields, partial=partial))
+        problems.extend(self.spec.check_graph_body(fields, partial=partial, strict=self.strict_rules))
         if not problems:
             return None
         detail = "; ".join(f"{field}: {message}" for field, message in problems)

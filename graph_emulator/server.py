@@ -74,6 +74,9 @@ class GraphEmulator:
         host, port: where to listen; port 0 picks a free one.
         patch_status: 200 (documented: answer with the object; the default) or 204 (no body, what
             generated clients expect; a fault mode).
+        strict_rules: False (default) judges request bodies by the rules Graph documents only (types,
+            enum members, required properties on create); True adds the project's stricter rules (no
+            blank names, http(s) URLs, 0-100, `none` alone, flags by name). May be changed while running.
         page_size: most objects per list page before `@odata.nextLink`.
         tenant_id, client_id, client_secret: override the stored primary credentials for this run.
         token_lifetime: seconds an access token is valid (`expires_in`); a few seconds makes a run
@@ -91,6 +94,7 @@ class GraphEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         patch_status: int = 200,
+        strict_rules: bool = False,
         page_size: int = 100,
         tenant_id: str | None = None,
         client_id: str | None = None,
@@ -108,6 +112,7 @@ class GraphEmulator:
         self._requested_port = port
         self.page_size = page_size
         self.patch_status = patch_status
+        self.strict_rules = strict_rules
         self.faults = faults or Faults()
         self.verbose = verbose
         self.requests = RequestLog()
@@ -142,6 +147,18 @@ class GraphEmulator:
             assert self._graph is not None
             self._graph.patch_status = value
 
+    @property
+    def strict_rules(self) -> bool:
+        """Whether request bodies are judged by the project's stricter rules too, not only Graph's."""
+        return self._strict_rules
+
+    @strict_rules.setter
+    def strict_rules(self, value: bool) -> None:
+        self._strict_rules = bool(value)
+        if getattr(self, "_graph", None) is not None:
+            assert self._graph is not None
+            self._graph.strict_rules = self._strict_rules
+
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> GraphEmulator:
@@ -154,7 +171,12 @@ class GraphEmulator:
         cert.configure_cert(context)
         ca.cert_pem.write_to_path(str(self.ca_file))
         self._store = ObjectStore(self.data_dir / DB_NAME)
-        self._graph = GraphCollections(self._store, page_size=self.page_size, patch_status=self.patch_status)
+        self._graph = GraphCollections(
+            self._store,
+            page_size=self.page_size,
+            patch_status=self.patch_status,
+            strict_rules=self.strict_rules,
+        )
         server = _TLSServer((self.host, self._requested_port), _Handler, context, self)
         self._server = server
         self._port = int(server.server_address[1])

@@ -22,18 +22,21 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from intune_graph.auth import TokenSource
 from intune_graph.defaults import DEFAULT_DEADLINE_S
-from intune_graph.errors import GraphError
+from intune_graph.errors import GraphError, UnexpectedResponse
 from intune_graph.pacing import WritePacer
-from intune_model.errors import IntuneError, MessageError
+from intune_model.errors import IntuneError, MessageError, UnexpectedBody
+
+# Judges one object of an answer: returns it (perhaps unwrapped) or raises `UnexpectedBody`.
+Judge = Callable[[dict[str, Any]], dict[str, Any]]
 
 RETRYABLE_ALWAYS = frozenset({429, 503})  # refused before any work: safe even for POST
 RETRYABLE_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
@@ -125,32 +128,34 @@ class GraphClient:
         lost: the caller must look for it before posting again."""
         return self._json(self.request("POST", collection, json=body, expect=(200, 201)))
 
-    def fetch(self, collection: str, item_id: str) -> dict[str, Any]:
-        """GET one object; `NotFound` (with Graph's request ids) when it does not exist."""
+    def fetch(self, collection: str, item_id: str, judge: Judge | None = None) -> dict[str, Any]:
+        """GET one object; `NotFound` (with Graph's request ids) when it does not exist. With a
+        `judge` (e.g. `ResourceSpec.entity`), a body it refuses raises `UnexpectedResponse` with the
+        request ids, and what it returns (the unwrapped object) is the answer."""
         resp = self.request("GET", _item(collection, item_id), expect=(200,), missing_ok=True)
         if resp.status_code == 404:
             crid = resp.request.headers.get("client-request-id", "")
             raise NotFound.from_response(404, _body(resp), resp.headers, "GET", str(resp.request.url), crid)
-        return self._json(resp)
+        return self._judged(resp, self._json(resp), judge)
 
-    def get(self, collection: str, item_id: str) -> dict[str, Any] | None:
+    def get(self, collection: str, item_id: str, judge: Judge | None = None) -> dict[str, Any] | None:
         try:
-            return self.fetch(collection, item_id)
+            return self.fetch(collection, item_id, judge)
         except NotFound:
             return None
 
     def get_after_write(
-        self, collection: str, item_id: str, grace_s: float | None = None
+        self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
     ) -> dict[str, Any] | None:
         """GET an id we just wrote: a 404 is replication lag until `grace_s` (default: the policy's
         `read_after_write_s`) has passed."""
         try:
-            return self.fetch_after_write(collection, item_id, grace_s)
+            return self.fetch_after_write(collection, item_id, grace_s, judge)
         except NotFound:
             return None
 
     def fetch_after_write(
-        self, collection: str, item_id: str, grace_s: float | None = None
+        self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
     ) -> dict[str, Any]:
         """Like `get_after_write`, but the final 404 is raised as `NotFound`."""
         give_up = time.monotonic() + (self.retry.read_after_write_s if grace_s is None else grace_s)
@@ -158,7 +163,7 @@ class GraphClient:
         delay = self.retry.base_delay_s / 2
         while True:
             try:
-                return self.fetch(collection, item_id)
+                return self.fetch(collection, item_id, judge)
             except NotFound:
                 if time.monotonic() >= give_up:
                     raise
@@ -181,15 +186,21 @@ class GraphClient:
         resp = self.request("DELETE", _item(collection, item_id), expect=(200, 204), missing_ok=True)
         return resp.status_code != 404
 
-    def list(self, collection: str, odata_filter: str | None = None) -> list[dict[str, Any]]:
-        return list(self.iter(collection, odata_filter))
+    def list(
+        self, collection: str, odata_filter: str | None = None, judge: Judge | None = None
+    ) -> list[dict[str, Any]]:
+        return list(self.iter(collection, odata_filter, judge))
 
-    def iter(self, collection: str, odata_filter: str | None = None) -> Iterator[dict[str, Any]]:
+    def iter(
+        self, collection: str, odata_filter: str | None = None, judge: Judge | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every object of every page; with a `judge`, each object is judged as `fetch` does."""
         params = {"$filter": odata_filter} if odata_filter else None
         resp = self.request("GET", collection, params=params, expect=(200,))
         while True:
             page = self._json(resp)
-            yield from page.get("value", [])
+            for obj in page.get("value", []):
+                yield self._judged(resp, obj, judge)
             next_link = page.get("@odata.nextLink")
             if not next_link:
                 return
@@ -298,6 +309,30 @@ class GraphClient:
                 url=url,
             )
         self._sleep(seconds)
+
+    @staticmethod
+    def _judged(resp: httpx.Response, body: Any, judge: Judge | None) -> dict[str, Any]:
+        """`body` as `judge` reads it; a refusal becomes `UnexpectedResponse` with the answer's ids."""
+        if judge is None:
+            return cast(dict[str, Any], body)
+        try:
+            if not isinstance(body, dict):
+                raise UnexpectedBody([("(body)", f"expected a JSON object, got {body!r}")], "Graph")
+            return judge(body)
+        except UnexpectedBody as bad:
+            first = bad.problems[0][0] if bad.problems else None
+            return_ids = resp.request.headers.get("client-request-id", "")
+            raise UnexpectedResponse(
+                status=resp.status_code,
+                code="UnexpectedResponse",
+                message=str(bad),
+                method=resp.request.method,
+                url=str(resp.request.url),
+                request_id=resp.headers.get("request-id"),
+                client_request_id=resp.headers.get("client-request-id") or return_ids,
+                date=resp.headers.get("date"),
+                target=first if first and first[0].isalpha() else None,
+            ) from None
 
     @staticmethod
     def _json(resp: httpx.Response) -> dict[str, Any]:

@@ -73,6 +73,22 @@ class GraphError(IntuneError):
         )
 
 
+@dataclass
+class UnexpectedResponse(GraphError):
+    """Graph answered with success but with a body the model cannot read (`UnexpectedBody`): the
+    call fails with the request ids rather than writing nulls into state."""
+
+    def summary(self) -> str:
+        return f"Graph {self.method} {self.url} answered {self.status} with a body the provider cannot read"
+
+    def detail(self) -> str:
+        return (
+            super().detail()
+            + "\nThe provider refuses to guess: nothing was written to state. If Graph has changed how it "
+            "answers, report it with the request-id above."
+        )
+
+
 class AuthenticationFailed(MessageError):
     """No token could be had; the message carries the identity platform's AADSTS code and words."""
 

@@ -73,3 +73,14 @@ class SettingsInvalid(ProblemsError):
         self.subject = subject
         lines = "\n".join(f"  - {field}: {message}" for field, message in problems)
         super().__init__(problems, f"invalid {subject}:\n{lines}", "Invalid value for ")
+
+
+class UnexpectedBody(ProblemsError):
+    """A Graph answer the model cannot read (wrapped differently, no `id`, a required property
+    missing, a value of the wrong JSON type). The Graph client re-raises it with the request ids
+    (`intune_graph.errors.UnexpectedResponse`): state never receives a silent null."""
+
+    def __init__(self, problems: list[tuple[str, str]], subject: str):
+        self.subject = subject
+        text = "; ".join(f"{name}: {message}" for name, message in problems)
+        super().__init__(problems, f"unexpected {subject} body: {text}", "Unexpected Graph property ")

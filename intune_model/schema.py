@@ -4,22 +4,29 @@ Plain Python on purpose: the provider's handshake, schemas, `validate` and plan 
 importing pydantic (see `intune_model.typed` for the pydantic model derived from a spec). Each kind
 knows its Terraform type, its Graph codec, its validation (messages that name the allowed values)
 and its drift equality. A value in state is plain: str, int, a sorted list of str, or None.
+
+Each kind splits its checks in two: `graph_problem` holds the rules Graph documents (JSON types,
+enum membership, Int32), `model_problem` the stricter ones this project adds (no blank names,
+http(s) URLs, bounds such as 0-100, `none` alone). The provider and the constructs apply both; the
+emulator applies Graph's by default and ours only in its `strict_rules` mode. `rules()` says the
+same in words, for the README and the docs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from intune_model.errors import SettingsInvalid
+from intune_model.errors import IntuneError, SettingsInvalid, UnexpectedBody
 
 TfType = Literal["string", "number", "set_of_string"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # also what the emulator lets reach SQL
 _TF_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+INT32 = (-(2**31), 2**31 - 1)  # Graph's Edm.Int32
 
 
 def allowed_list(values: Iterable[str]) -> str:
@@ -37,6 +44,15 @@ def is_absolute_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" when `value` matches an allowed value but for case, else ""."""
+    if isinstance(value, str):
+        for candidate in allowed:
+            if candidate.lower() == value.lower():
+                return f"; did you mean {candidate!r}?"
+    return ""
+
+
 class Kind:
     """How one field is typed, checked, sent to Graph, read back and compared for drift."""
 
@@ -45,8 +61,30 @@ class Kind:
     allowed: tuple[str, ...] = ()
 
     def check(self, value: Any) -> str | None:
-        """The problem with a non-null value, or None."""
+        """The problem with a non-null value, or None: Graph's rules first, then ours."""
+        return self.graph_problem(value) or self.model_problem(value)
+
+    def graph_problem(self, value: Any) -> str | None:
+        """What Graph documents refusing (types, enum membership), for a value in state form."""
         raise NotImplementedError
+
+    def model_problem(self, value: Any) -> str | None:
+        """What only this project refuses (stricter than Graph), for a value that passed Graph's."""
+        return None
+
+    def rules(self) -> tuple[str, str]:
+        """(Graph's rule, ours) in words; ours is "" when the kind adds nothing."""
+        raise NotImplementedError
+
+    def request_problem(self, raw: Any, *, strict: bool) -> str | None:
+        """The problem with a Graph request body's non-null value: Graph's rules, and ours if `strict`."""
+        value = self.from_graph_request(raw)
+        return self.graph_problem(value) or (self.model_problem(value) if strict else None)
+
+    def read_problem(self, raw: Any) -> str | None:
+        """The problem with a non-null value in a Graph answer: only its JSON type is judged, so a
+        member Graph added later (`unknownFutureValue`) is read as it is."""
+        return None if isinstance(raw, str) else f"expected a string, got {raw!r}"
 
     def to_graph(self, value: Any) -> Any:
         return value
@@ -77,37 +115,48 @@ class String(Kind):
 
     blank_ok: bool = False
 
-    def check(self, value: Any) -> str | None:
-        if not isinstance(value, str):
-            return f"{value!r} is not a string"
-        if not self.blank_ok and not value.strip():
-            return "must not be empty or blank"
-        return None
+    def graph_problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else f"{value!r} is not a string"
+
+    def model_problem(self, value: Any) -> str | None:
+        return None if self.blank_ok or value.strip() else "must not be empty or blank"
+
+    def rules(self) -> tuple[str, str]:
+        return "a string", "" if self.blank_ok else "not empty or blank"
 
 
 @dataclass(frozen=True)
 class Url(Kind):
-    """An absolute http(s) URL."""
+    """An absolute http(s) URL (Graph itself only asks for a string)."""
 
-    def check(self, value: Any) -> str | None:
-        if not isinstance(value, str):
-            return f"{value!r} is not a string"
-        if not is_absolute_http_url(value):
-            return f"{value!r} is not an absolute http(s) URL (for example https://example.com/help)"
-        return None
+    def graph_problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else f"{value!r} is not a string"
+
+    def model_problem(self, value: Any) -> str | None:
+        if is_absolute_http_url(value):
+            return None
+        return f"{value!r} is not an absolute http(s) URL (for example https://example.com/help)"
+
+    def rules(self) -> tuple[str, str]:
+        return "a string", "an absolute http(s) URL"
 
 
 @dataclass(frozen=True)
 class Enum(Kind):
-    """One of `allowed` (exact spelling); `noun` names a member in messages ("an issuer")."""
+    """One of `allowed` (exact spelling: a case-insensitive match is refused with "did you mean");
+    `noun` names a member in messages ("an issuer")."""
 
     allowed: tuple[str, ...] = ()
     noun: str = "a value"
 
-    def check(self, value: Any) -> str | None:
+    def graph_problem(self, value: Any) -> str | None:
         if isinstance(value, str) and value in self.allowed:
             return None
-        return f"{value!r} is not {self.noun}; allowed values: {allowed_list(self.allowed)}"
+        hint = did_you_mean(value, self.allowed)
+        return f"{value!r} is not {self.noun}{hint}; allowed values: {allowed_list(self.allowed)}"
+
+    def rules(self) -> tuple[str, str]:
+        return f"one of {allowed_list(self.allowed)} (exact spelling)", ""
 
 
 @dataclass(frozen=True)
@@ -119,23 +168,37 @@ class Number(Kind):
     tf_type: ClassVar[TfType] = "number"
     python_type: ClassVar[Any] = int
 
-    def check(self, value: Any) -> str | None:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        if ok and self.minimum is not None and value < self.minimum:
-            ok = False
-        if ok and self.maximum is not None and value > self.maximum:
-            ok = False
-        if ok:
+    def graph_problem(self, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and INT32[0] <= value <= INT32[1]:
             return None
+        return f"{value!r} is not allowed; must be a whole number (32-bit)"
+
+    def model_problem(self, value: Any) -> str | None:
+        low = self.minimum is not None and value < self.minimum
+        high = self.maximum is not None and value > self.maximum
+        return f"{value!r} is not allowed; must be {self._bounds()}" if low or high else None
+
+    def check(self, value: Any) -> str | None:
+        if self.graph_problem(value) or self.model_problem(value):
+            return f"{value!r} is not allowed; must be {self._bounds()}"
+        return None
+
+    def _bounds(self) -> str:
         if self.minimum is not None and self.maximum is not None:
-            rule = f"a whole number from {self.minimum} to {self.maximum}"
-        elif self.minimum is not None:
-            rule = f"a whole number of at least {self.minimum}"
-        elif self.maximum is not None:
-            rule = f"a whole number of at most {self.maximum}"
-        else:
-            rule = "a whole number"
-        return f"{value!r} is not allowed; must be {rule}"
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"a whole number of at least {self.minimum}"
+        if self.maximum is not None:
+            return f"a whole number of at most {self.maximum}"
+        return "a whole number"
+
+    def rules(self) -> tuple[str, str]:
+        bounds = self._bounds()
+        return "a whole number (Int32)", "" if bounds == "a whole number" else bounds.split(" ", 3)[-1]
+
+    def read_problem(self, raw: Any) -> str | None:
+        ok = isinstance(raw, int) and not isinstance(raw, bool)
+        return None if ok else f"expected a whole number, got {raw!r}"
 
     def to_graph(self, value: Any) -> Any:
         return int(value)
@@ -156,15 +219,22 @@ class StringSet(Kind):
     tf_type: ClassVar[TfType] = "set_of_string"
     python_type: ClassVar[Any] = frozenset[str]
 
-    def check(self, value: Any) -> str | None:
+    def graph_problem(self, value: Any) -> str | None:
+        listed = f"; allowed values: {allowed_list(self.allowed)}" if self.allowed else ""
         if isinstance(value, str) or not isinstance(value, Iterable):
-            hint = f"; allowed values: {allowed_list(self.allowed)}" if self.allowed else ""
-            return f"expected a list of {self.noun}s, got {value!r}{hint}"
+            return f"expected a list of {self.noun}s, got {value!r}{listed}"
         for item in value:
             if not isinstance(item, str) or (self.allowed and item not in self.allowed):
-                hint = f"; allowed values: {allowed_list(self.allowed)}" if self.allowed else ""
-                return f"{item!r} is not a {self.noun}{hint}"
+                return f"{item!r} is not a {self.noun}{did_you_mean(item, self.allowed)}{listed}"
         return None
+
+    def rules(self) -> tuple[str, str]:
+        members = f" of {allowed_list(self.allowed)} (exact spelling)" if self.allowed else ""
+        return f"a list of strings{members}", ""
+
+    def read_problem(self, raw: Any) -> str | None:
+        ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
+        return None if ok else f"expected a list of strings, got {raw!r}"
 
     def to_graph(self, value: Any) -> Any:
         return sorted(str(v) for v in value)
@@ -188,11 +258,33 @@ class Flags(StringSet):
 
     none: str = "none"
 
-    def check(self, value: Any) -> str | None:
-        problem = super().check(value)
-        if problem is None and self.none in {str(v) for v in value} and len({str(v) for v in value}) > 1:
+    def model_problem(self, value: Any) -> str | None:
+        if self.none in {str(v) for v in value} and len({str(v) for v in value}) > 1:
             return f"'{self.none}' cannot be combined with other {self.noun}s"
-        return problem
+        return None
+
+    def rules(self) -> tuple[str, str]:
+        return (
+            f'members of {allowed_list(self.allowed)} (exact spelling), as "a,b" or the flags\' integer',
+            f"member names only; '{self.none}' alone",
+        )
+
+    def request_problem(self, raw: Any, *, strict: bool) -> str | None:
+        if isinstance(raw, int) and not isinstance(raw, bool) and strict:
+            names = allowed_list(self.allowed)
+            return f"{raw!r}: write the {self.noun}s by name ({names}), not as an integer"
+        return super().request_problem(raw, strict=strict)
+
+    def read_problem(self, raw: Any) -> str | None:
+        return None if isinstance(raw, str) else f"expected a string of {self.noun}s, got {raw!r}"
+
+    def members_of(self, number: int) -> list[str] | None:
+        """The members an integer flags value stands for (`none` is 0, then 1, 2, 4, ... in
+        declaration order, as Graph's CSDL numbers them), or None when it has undefined bits."""
+        named = [v for v in self.allowed if v != self.none]
+        if number < 0 or number >= 1 << len(named):
+            return None
+        return [v for i, v in enumerate(named) if number & (1 << i)] or [self.none]
 
     def to_graph(self, value: Any) -> Any:
         chosen = {str(t) for t in value} - {self.none}
@@ -206,6 +298,9 @@ class Flags(StringSet):
     def from_graph_request(self, raw: Any) -> Any:
         if isinstance(raw, str):
             return [p.strip() for p in raw.split(",") if p.strip()]
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            members = self.members_of(raw)
+            return raw if members is None else members
         return raw
 
     def same(self, a: Any, b: Any) -> bool:
@@ -219,6 +314,8 @@ class Flags(StringSet):
     def normalise_graph(self, raw: Any) -> Any:
         if isinstance(raw, str):
             return self.to_graph(p.strip() for p in raw.split(",") if p.strip())
+        if isinstance(raw, int) and not isinstance(raw, bool) and (members := self.members_of(raw)):
+            return self.to_graph(members)
         return raw
 
 
@@ -263,7 +360,11 @@ class ResourceSpec:
     `name` gives the Terraform types (`intune_<name>` resource and data source, `intune_<plural>`
     list data source). `lookup_field` is the field the one-object data source finds by (besides
     `id`), `list_filters` the fields the list data source and `list`/`export` may filter on (Graph
-    `$filter eq`), and `adoption_key` the field a lost create is searched by."""
+    `$filter eq`), and `adoption_key` the field a lost create is searched by.
+
+    `schema_version` is the Terraform resource schema's version: bump it when an attribute is
+    renamed or retyped, and add `state_upgrades[v]`, which turns a state of version `v` into one of
+    version `v + 1` (see `upgrade_state`). A new optional attribute needs neither."""
 
     name: str
     plural: str
@@ -281,12 +382,17 @@ class ResourceSpec:
     docs_example: str = ""  # HCL of one resource block, for the docs
     model_name: str = ""  # class name of the derived pydantic model
     extra: Mapping[str, Any] = field(default_factory=dict)
+    schema_version: int = 0
+    state_upgrades: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = {f.name for f in self.fields}
         for key in (self.lookup_field, self.adoption_key, *self.list_filters):
             if key not in names:
                 raise ValueError(f"spec {self.name!r}: {key!r} is not one of its fields")
+        missing = [v for v in range(self.schema_version) if v not in self.state_upgrades]
+        if missing:
+            raise ValueError(f"spec {self.name!r}: no state upgrade from schema version(s) {missing}")
 
     # ------------------------------------------------------------------ lookups
 
@@ -346,24 +452,76 @@ class ResourceSpec:
     def plain(self, name: str, value: Any) -> Any:
         return None if value is None else self.by_name[name].kind.plain(value)
 
-    def check_graph_body(self, body: Mapping[str, Any], *, partial: bool) -> list[tuple[str, str]]:
+    def check_graph_body(
+        self, body: Mapping[str, Any], *, partial: bool, strict: bool = True
+    ) -> list[tuple[str, str]]:
         """Problems in a Graph request body (Graph names), as a POST (`partial=False`) or a PATCH
-        (`partial=True`) would be judged. `@odata.type` and `id` are ignored."""
-        values: dict[str, Any] = {}
+        (`partial=True`) would be judged: by Graph's documented rules (unknown properties, null in a
+        required property, required properties on create, each kind's `graph_problem`), and with
+        `strict` by ours too (each kind's `model_problem`). `@odata.type` and `id` are ignored."""
         problems: list[tuple[str, str]] = []
+        present: set[str] = set()
         for key, raw in body.items():
             if key in ("@odata.type", "id"):
                 continue
             f = self.by_graph_name.get(key)
             if f is None:
                 problems.append((key, f"unknown property; allowed: {allowed_list(self.by_graph_name)}"))
-            elif raw is None and f.required:
-                problems.append((key, "is required and cannot be null"))
-            else:
-                values[f.name] = f.kind.from_graph_request(raw)
-        named = self.problems(values, partial=partial)
-        problems.extend((self.by_name[n].graph_name if n in self.by_name else n, m) for n, m in named)
+                continue
+            present.add(f.name)
+            if raw is None:
+                if f.required:
+                    problems.append((key, "is required and cannot be null"))
+            elif problem := f.kind.request_problem(raw, strict=strict):
+                problems.append((key, problem))
+        if not partial:
+            for f in self.fields:
+                if f.required and f.name not in present:
+                    hint = f"; allowed values: {allowed_list(f.allowed)}" if f.allowed else ""
+                    problems.append((f.graph_name, "is required" + hint))
         return problems
+
+    def rules(self) -> list[tuple[str, str, str]]:
+        """(Graph name, Graph's rule, ours) per field, for the README and the docs."""
+        out = []
+        for f in self.fields:
+            graph, ours = f.kind.rules()
+            if f.required:
+                graph += "; required on create"
+            out.append((f.graph_name, graph, ours))
+        return out
+
+    def entity(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The Graph object in an answer for one object, or `UnexpectedBody` naming what is wrong.
+
+        Microsoft's GET page shows the object wrapped as `{"value": {...}}`: such a body (no `id`
+        nor any property of the spec at the top, `value` an object) is unwrapped. The object must
+        then hold a non-blank string `id` and every required property, and each property Graph sent
+        must have its kind's JSON type. Values are not judged beyond their type: an enum member
+        Graph added later is kept as read. Extra properties and a derived `@odata.type` are ignored."""
+        entity: Mapping[str, Any] = body
+        inner = body.get("value")
+        if "id" not in body and not set(body) & set(self.by_graph_name) and "value" in body:
+            if not isinstance(inner, Mapping):
+                shape = "a list" if isinstance(inner, list) else repr(inner)
+                raise UnexpectedBody(
+                    [("value", f"expected one {self.title} object, got {shape}")], self.title
+                )
+            entity = inner
+        problems: list[tuple[str, str]] = []
+        oid = entity.get("id")
+        if not isinstance(oid, str) or not oid.strip():
+            problems.append(("id", "missing" if oid is None else f"expected a non-blank string, got {oid!r}"))
+        for f in self.fields:
+            raw = entity.get(f.graph_name)
+            if raw is None:
+                if f.required:
+                    problems.append((f.graph_name, "missing (a required property)"))
+            elif problem := f.kind.read_problem(raw):
+                problems.append((f.graph_name, problem))
+        if problems:
+            raise UnexpectedBody(problems, self.title)
+        return dict(entity)
 
     # ------------------------------------------------------------------ Graph mapping
 
@@ -399,6 +557,23 @@ class ResourceSpec:
             for f in self.fields
             if f.server_default is not None
         }
+
+    # ------------------------------------------------------------------ state versions
+
+    def upgrade_state(self, version: int, old: Mapping[str, Any]) -> dict[str, Any]:
+        """A state written under schema `version`, carried forward to `schema_version` one
+        `state_upgrades` step at a time, then shaped to the current attributes (ones no longer in
+        the schema dropped, new ones null)."""
+        if version > self.schema_version:
+            raise IntuneError(
+                f"intune_{self.name} state has schema version {version}",
+                f"This provider knows versions up to {self.schema_version}: the state was written by "
+                "a newer provider. Use that version (or newer) of the provider.",
+            )
+        state = dict(old)
+        for step in range(version, self.schema_version):
+            state = self.state_upgrades[step](state)
+        return {name: state.get(name) for name in ("id", *self.by_name)}
 
     # ------------------------------------------------------------------ drift
 

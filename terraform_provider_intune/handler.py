@@ -178,9 +178,11 @@ class Handler:
             raise Cancelled("stopped by Terraform")
 
     def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
-        """None when Graph no longer has the object (Terraform then plans to create it again)."""
+        """None when Graph no longer has the object (Terraform then plans to create it again). The
+        answer is judged by `ResourceSpec.entity`: a body it cannot read fails with the request-id
+        instead of reaching state; an enum member the model does not know is kept, so it shows as drift."""
         with self._client.operation():
-            found = self._client.get(self.collection, item_id)
+            found = self._client.get(self.collection, item_id, judge=self.spec.entity)
         return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
@@ -216,7 +218,7 @@ class Handler:
         give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
         delay = 0.25
         while True:
-            server = self._client.get_after_write(self.collection, item_id)
+            server = self._client.get_after_write(self.collection, item_id, judge=self.spec.entity)
             if server is None:
                 raise HandlerError(
                     "The object disappeared during the update",
@@ -249,7 +251,9 @@ class Handler:
         """All fields Graph holds, except those at Graph's defaults (treated as unset)."""
         try:
             with self._client.operation():
-                found = self._client.fetch_after_write(self.collection, item_id, grace_s=IMPORT_GRACE_S)
+                found = self._client.fetch_after_write(
+                    self.collection, item_id, grace_s=IMPORT_GRACE_S, judge=self.spec.entity
+                )
         except NotFound as missing:
             raise HandlerError(
                 f"no {self.spec.title} with id {item_id!r}",

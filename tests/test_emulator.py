@@ -192,8 +192,8 @@ def test_post_bad_issuer_names_the_property_and_allowed_values(client: httpx.Cli
     [
         {"displayName": "x", "issuer": "purebred", "@odata.type": "#microsoft.graph.somethingElse"},
         {"issuer": "purebred"},
-        {"displayName": "x", "issuer": "purebred", "renewalThresholdPercentage": 101},
-        {"displayName": "x", "issuer": "purebred", "notificationType": "none,email"},
+        {"displayName": "x", "issuer": "purebred", "renewalThresholdPercentage": 2**31},
+        {"displayName": "x", "issuer": "purebred", "notificationType": "sms"},
         {"displayName": "x", "issuer": "purebred", "bogus": 1},
     ],
 )

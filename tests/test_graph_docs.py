@@ -157,17 +157,10 @@ def test_the_handler_creates_lists_and_updates_with_the_documented_bodies() -> N
     assert listed["ids"] == [DOC_ID] and listed["derived_credentials"] == [{"id": DOC_ID, **STATE}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12, response shapes (for the next engineer): the documented GET example wraps the "
-    'entity as {"value": {...}}; today from_graph maps it to all-None and read/import write null id '
-    "and display_name into state instead of failing with the request-id",
-)
 @pytest.mark.parametrize("operation", ["read", "import"])
-def test_the_documented_wrapped_get_body_fails_with_the_request_id(operation: str) -> None:
+def test_the_documented_wrapped_get_body_is_read(operation: str) -> None:
+    """The GET page's example wraps the entity as {"value": {...}}: read and import unwrap it."""
     handler = handler_for(DocumentedGraph(get_body=page("get")["response"]["body"]))
-    with pytest.raises(Exception, match="doc-request-id"):
-        if operation == "read":
-            handler.read(DOC_ID, {"id": DOC_ID, **STATE})
-        else:
-            handler.import_(DOC_ID)
+    state = handler.read(DOC_ID, {"id": DOC_ID, **STATE}) if operation == "read" else handler.import_(DOC_ID)
+    assert state is not None and state["id"] == DOC_ID
+    assert state["display_name"] == STATE["display_name"] and state["issuer"] == STATE["issuer"]

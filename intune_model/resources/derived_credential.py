@@ -109,7 +109,15 @@ output "purebred_id" {
   and `["none"]` equals `[]`.
 - Removing an optional argument stops managing it; `help_url` is then cleared on Graph,
   `notification_types` and `renewal_threshold_percentage` (not nullable on Graph) are left as they are.
-- An object deleted outside Terraform is planned for creation again.""",
+- An object deleted outside Terraform is planned for creation again.
+- An enum member the provider does not know (Graph adds members such as `unknownFutureValue`) is
+  kept as Graph answered it, so it shows as drift and apply sets your value back; import keeps it.
+- Spellings are exact: `entrustDataCard` (Microsoft365DSC's spelling, from another Graph enum),
+  `Purebred` or `CompanyPortal` are refused with "did you mean 'entrustDatacard'?", so state always
+  equals configuration.
+- An answer the provider cannot read (no `id`, a required property missing, a value of the wrong
+  type) fails with Graph's `request-id` and writes nothing to state; the documented wrapped GET body
+  `{"value": {...}}` is read.""",
         "update_notes": "Microsoft documents `PATCH` of this resource (200 with the object); "
         "Microsoft365DSC reports that updates are not supported and creates a new object instead.",
         "import_section": """## Import

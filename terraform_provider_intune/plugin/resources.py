@@ -19,6 +19,7 @@ from tf.iface import (
     Resource,
     State,
     UpdateContext,
+    UpgradeContext,
 )
 from tf.utils import Diagnostics
 
@@ -55,7 +56,7 @@ def resource_schema(spec: ResourceSpec) -> tfs.Schema:
                 optional=not f.required,
             )
         )
-    return tfs.Schema(version=0, attributes=attributes, description=spec.description)
+    return tfs.Schema(version=spec.schema_version, attributes=attributes, description=spec.description)
 
 
 class SpecResource(SpecBound, Resource):
@@ -105,6 +106,10 @@ class SpecResource(SpecBound, Resource):
 
     def import_(self, ctx: ImportContext, id: str) -> State | None:
         return self._guard(ctx.diagnostics, lambda: self._handler(ctx.diagnostics).import_(id.strip()))
+
+    def upgrade(self, ctx: UpgradeContext, version: int, old: State) -> State | None:
+        """`tf` calls this when a state's schema version is older than the spec's (UpgradeResourceState)."""
+        return self._guard(ctx.diagnostics, lambda: self.spec.upgrade_state(version, old), on_error=old)
 
     def _clean(self, state: State) -> dict[str, Any]:
         return clean(self.spec, state)
