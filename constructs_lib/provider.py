@@ -6,10 +6,10 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
-import cdktf
 from constructs import Construct
 
 from constructs_lib._tokens import create, is_token, struct
+from constructs_lib.engine import cdk as cdktf
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
 from intune_model.clouds import CLOUDS
 

@@ -62,7 +62,7 @@ def test_public_api() -> None:
     assert Issuer is intune_model.Issuer
     assert NotificationType is intune_model.NotificationType
     assert SettingsInvalid is intune_model.SettingsInvalid
-    assert DerivedCredentialSettings.tf_resource_type == RESOURCE_TYPE == "intune_derived_credential"
+    assert DerivedCredentialSettings.TF_RESOURCE_TYPE == RESOURCE_TYPE == "intune_derived_credential"
 
 
 def test_provider_arguments_match_the_provider_schema() -> None:
@@ -184,22 +184,61 @@ def test_notification_order_is_normalised(types: Any) -> None:
     IntuneProvider(stack, "intune")
     r = DerivedCredentialSettings(stack, "s", display_name="S", issuer="xTec", notification_types=types)
     assert resource_body(stack, "s")["notification_types"] == ["companyPortal", "email"]
-    assert r.notification_types == (NotificationType.COMPANY_PORTAL, NotificationType.EMAIL)
+    assert r.notification_types_input == ["companyPortal", "email"]
 
 
-def test_typed_read_only_properties() -> None:
+def test_inputs_are_what_was_set_and_getters_are_references() -> None:
     stack = new_stack()
     IntuneProvider(stack, "intune")
-    r = DerivedCredentialSettings(stack, "s", **{**FULL, "issuer": "purebred"})
-    assert r.display_name == "Purebred derived credentials"
-    assert r.issuer is Issuer.PUREBRED
-    assert r.help_url == "https://example.com/help"
-    assert r.renewal_threshold_percentage == 20
+    r = DerivedCredentialSettings(stack, "s", **{**FULL, "issuer": Issuer.PUREBRED})
+    assert r.display_name_input == "Purebred derived credentials"
+    assert r.issuer_input == "purebred" and type(r.issuer_input) is str
+    assert r.help_url_input == "https://example.com/help"
+    assert r.renewal_threshold_percentage_input == 20
     bare = DerivedCredentialSettings(stack, "bare", display_name="B", issuer="intercede")
-    assert bare.help_url is None and bare.notification_types is None
-    assert bare.renewal_threshold_percentage is None
-    with pytest.raises(AttributeError):
-        bare.display_name = "other"  # type: ignore[misc]
+    assert bare.help_url_input is None and bare.notification_types_input is None
+    assert bare.renewal_threshold_percentage_input is None
+    # every getter is a token: a reference to the attribute, as in a generated binding
+    for name in (
+        "display_name",
+        "issuer",
+        "help_url",
+        "notification_types",
+        "renewal_threshold_percentage",
+        "id",
+    ):
+        assert cdktf.Token.is_unresolved(getattr(bare, name)), name
+    cdktf.TerraformOutput(stack, "name", value=bare.display_name)
+    cdktf.TerraformOutput(stack, "pct", value=bare.renewal_threshold_percentage)
+    outputs = json.loads(cdktf.Testing.synth(stack))["output"]
+    assert outputs["name"]["value"] == "${intune_derived_credential.bare.display_name}"
+    assert outputs["pct"]["value"] == "${intune_derived_credential.bare.renewal_threshold_percentage}"
+    with pytest.raises(AttributeError, match="computed"):
+        bare.id = "x"  # type: ignore[misc]
+
+
+def test_setters_check_and_reset_unsets() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    r = DerivedCredentialSettings(stack, "s", **FULL)
+    r.display_name = "Renamed"
+    r.notification_types = ("email",)
+    r.reset_help_url()
+    r.reset_renewal_threshold_percentage()
+    body = resource_body(stack, "s")
+    assert body["display_name"] == "Renamed" and body["notification_types"] == ["email"]
+    assert "help_url" not in body and "renewal_threshold_percentage" not in body
+    assert r.help_url_input is None
+    with pytest.raises(SettingsInvalid, match="renewal_threshold_percentage: 150 is not allowed"):
+        r.renewal_threshold_percentage = 150
+    with pytest.raises(SettingsInvalid, match="issuer: 'acme' is not an issuer"):
+        r.issuer = "acme"
+    with pytest.raises(SettingsInvalid, match="display_name: is required"):
+        r.display_name = None  # type: ignore[assignment]
+    assert not hasattr(r, "reset_display_name") and not hasattr(r, "reset_issuer")
+    pct = cdktf.TerraformVariable(stack, "pct", type="number")
+    r.renewal_threshold_percentage = pct.number_value  # tokens pass to plan-time validation
+    assert resource_body(stack, "s")["renewal_threshold_percentage"] == "${var.pct}"
 
 
 def test_id_is_a_token_usable_in_outputs() -> None:
@@ -291,7 +330,7 @@ def test_hcl_synthesis_has_every_attribute() -> None:
     assert 'display_name = "Purebred derived credentials"' in hcl
     assert 'issuer = "purebred"' in hcl
     assert 'help_url = "https://example.com/help"' in hcl
-    assert 'notification_types = [ "companyPortal", "email" ]' in flat
+    assert 'notification_types = [ "companyPortal", "email", ]' in flat
     assert "renewal_threshold_percentage = 20" in hcl
     assert 'display_name = "Entrust"' in hcl and 'issuer = "entrustDatacard"' in hcl
     assert 'tenant_id = "contoso.onmicrosoft.com"' in hcl

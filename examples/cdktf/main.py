@@ -27,7 +27,7 @@ class Tenant(cdktf.TerraformStack):
             notification_types=[NotificationType.COMPANY_PORTAL, NotificationType.EMAIL],
             renewal_threshold_percentage=20,
         )
-        read_back = DataIntuneDerivedCredential(self, "read_back", id_=purebred.id)
+        read_back = DataIntuneDerivedCredential(self, "read_back", id=purebred.id)
         cdktf.TerraformOutput(self, "purebred_id", value=purebred.id)
         cdktf.TerraformOutput(self, "read_back_issuer", value=read_back.issuer)
 
