@@ -37,7 +37,7 @@ def synth_rows(ctx: Context) -> list[Row]:
             ours,
             s.median("null"),
             "generated binding (`cdktf-cdktf-provider-null`), 1000 `null_resource`",
-            target=1.25,
+            target=1.10,
         ),
         Row(
             "synth 1000 settings",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import jsii
+from constructs import Construct
 
 from constructs_lib.engine import cdk
 
@@ -55,6 +56,7 @@ class _Reference:
 
     def __init__(self, attribute: Attribute) -> None:
         self.attribute = attribute
+        self.settable = attribute.input
         self.__doc__ = f"`{attribute.name}` as a token resolved by Terraform (a reference)."
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
@@ -71,6 +73,8 @@ class _Reference:
 class _Input:
     """``obj.<name>_input``: the value set for the attribute (None if unset)."""
 
+    settable = False
+
     def __init__(self, attribute: Attribute) -> None:
         self.name = attribute.name
         self.__doc__ = f"The value set for `{attribute.name}`, or None."
@@ -79,6 +83,9 @@ class _Input:
         if obj is None:
             return self
         return obj._inputs.get(self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise AttributeError(f"{self.name}_input is read-only; set {self.name} instead")
 
 
 def _reset(name: str) -> Callable[[Any], None]:
@@ -150,3 +157,67 @@ def config(resource_type: str, metadata: Any, meta: Mapping[str, Any], subject: 
         cdk.TerraformResourceConfig,
         {"terraform_resource_type": resource_type, "terraform_generator_metadata": metadata, **values},
     )
+
+
+class Importable:
+    """`generate_config_for_import`, which every generated resource and data source class has."""
+
+    TF_RESOURCE_TYPE: str
+
+    @classmethod
+    def generate_config_for_import(
+        cls,
+        scope: Construct,
+        import_to_id: str,
+        import_from_id: str,
+        provider: cdk.TerraformProvider | None = None,
+    ) -> cdk.ImportableResource:
+        """An `ImportableResource` that makes ``cdktf plan`` write the configuration of the existing
+        object `import_from_id` (a Graph id) as construct `import_to_id`.
+
+        Example::
+
+            DerivedCredentialSettings.generate_config_for_import(stack, "adopted", "4b6cf4c6-...")
+        """
+        return cdk.ImportableResource(
+            scope, import_to_id, ImportConfig(cls.TF_RESOURCE_TYPE, import_from_id, provider)
+        )
+
+
+@jsii.implements(cdk.IImportableConfig)
+class ImportConfig:
+    """What `ImportableResource` reads: the type, the id to import and the provider."""
+
+    def __init__(self, resource_type: str, import_id: str, provider: cdk.TerraformProvider | None) -> None:
+        self._values: dict[str, Any] = {
+            "terraform_resource_type": resource_type,
+            "import_id": import_id,
+            "provider": provider,
+        }
+
+    # jsii reads these through properties (plain attributes are invisible to it); the setters make the
+    # class match the interface's settable members for type checkers.
+    @property
+    def terraform_resource_type(self) -> str:
+        return str(self._values["terraform_resource_type"])
+
+    @terraform_resource_type.setter
+    def terraform_resource_type(self, value: str) -> None:
+        self._values["terraform_resource_type"] = value
+
+    @property
+    def import_id(self) -> str:
+        return str(self._values["import_id"])
+
+    @import_id.setter
+    def import_id(self, value: str) -> None:
+        self._values["import_id"] = value
+
+    @property
+    def provider(self) -> cdk.TerraformProvider | None:
+        value: cdk.TerraformProvider | None = self._values["provider"]
+        return value
+
+    @provider.setter
+    def provider(self, value: cdk.TerraformProvider | None) -> None:
+        self._values["provider"] = value

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, install, set_override, start
+from constructs_lib._binding import Attribute, Importable, install, set_override, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from intune_model import FIELDS, Issuer, SettingsInvalid
@@ -53,7 +53,7 @@ def _lookup_value(name: str, value: Any, subject: str) -> Any:
     return value
 
 
-class DataIntuneDerivedCredential(cdk.TerraformDataSource):
+class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
     """Reads one existing derived credential settings object, Terraform data source
     `intune_derived_credential`, by its Graph id or by its exact display name.
 
@@ -150,7 +150,7 @@ class DataIntuneDerivedCredential(cdk.TerraformDataSource):
         set_override(self, name, value)
 
 
-class DataIntuneDerivedCredentials(cdk.TerraformDataSource):
+class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
     """Lists the tenant's derived credential settings, Terraform data source
     `intune_derived_credentials`, optionally only one issuer's.
 

@@ -9,10 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsii
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, install, set_override, start
+from constructs_lib._binding import Attribute, Importable, install, set_override, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
@@ -35,7 +34,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 """The resource's attributes: every schema field as an input, and the Graph id Intune assigns."""
 
 
-class DerivedCredentialSettings(cdk.TerraformResource):
+class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     """Intune derived credential settings (Graph beta `deviceManagementDerivedCredentialSettings`),
     Terraform resource `intune_derived_credential`.
 
@@ -230,25 +229,6 @@ class DerivedCredentialSettings(cdk.TerraformResource):
             out[entry.key] = resource
         return out
 
-    @classmethod
-    def generate_config_for_import(
-        cls,
-        scope: Construct,
-        import_to_id: str,
-        import_from_id: str,
-        provider: cdk.TerraformProvider | None = None,
-    ) -> cdk.ImportableResource:
-        """An `ImportableResource` that makes ``cdktf plan`` write the configuration of the existing
-        object `import_from_id` (a Graph id) as construct `import_to_id`.
-
-        Example::
-
-            DerivedCredentialSettings.generate_config_for_import(stack, "adopted", "4b6cf4c6-...")
-        """
-        return cdk.ImportableResource(
-            scope, import_to_id, ImportConfig(RESOURCE_TYPE, import_from_id, provider)
-        )
-
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._inputs.items())
         return f"{type(self).__name__}({self.node.id!r}, {args})"
@@ -275,46 +255,7 @@ class DerivedCredentialSettings(cdk.TerraformResource):
 install(DerivedCredentialSettings, ATTRIBUTES)
 
 
-@jsii.implements(cdk.IImportableConfig)
-class ImportConfig:
-    """What `ImportableResource` reads: the type, the id to import and the provider."""
-
-    def __init__(self, resource_type: str, import_id: str, provider: cdk.TerraformProvider | None) -> None:
-        self._values: dict[str, Any] = {
-            "terraform_resource_type": resource_type,
-            "import_id": import_id,
-            "provider": provider,
-        }
-
-    # jsii reads these through properties (plain attributes are invisible to it); the setters make the
-    # class match the interface's settable members for type checkers.
-    @property
-    def terraform_resource_type(self) -> str:
-        return str(self._values["terraform_resource_type"])
-
-    @terraform_resource_type.setter
-    def terraform_resource_type(self, value: str) -> None:
-        self._values["terraform_resource_type"] = value
-
-    @property
-    def import_id(self) -> str:
-        return str(self._values["import_id"])
-
-    @import_id.setter
-    def import_id(self, value: str) -> None:
-        self._values["import_id"] = value
-
-    @property
-    def provider(self) -> cdk.TerraformProvider | None:
-        value: cdk.TerraformProvider | None = self._values["provider"]
-        return value
-
-    @provider.setter
-    def provider(self, value: cdk.TerraformProvider | None) -> None:
-        self._values["provider"] = value
-
-
-__all__ = ["ATTRIBUTES", "DerivedCredentialSettings", "ImportConfig"]
+__all__ = ["ATTRIBUTES", "DerivedCredentialSettings"]
 
 
 def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, Any]:
