@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# A second, small venv with CDK Terrain (`cdktn`) instead of CDKTF: the example deploys with both.
+VENV_CDKTN := .venv-cdktn
 CDKTF := node_modules/.bin/cdktf
 TOOLS := .tools
 TF_RC := $(CURDIR)/$(TOOLS)/terraform/terraform.rc
@@ -19,7 +21,7 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
 	$(BIN)/python -m stacks.deploy $(STACKS)
 
-test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end-to-end)
+test: check $(CDKTF) $(TF_RC) $(VENV_CDKTN)/bin/.installed ## lint, type-check, then every test (unit and end-to-end)
 	$(BIN)/pytest -q
 
 unit: $(BIN)/.installed ## only the fast tests
@@ -51,12 +53,23 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	touch $@
 
 clean: emulator-stop
-	rm -rf $(VENV) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
+	rm -rf $(VENV) $(VENV_CDKTN) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The package with the [cdktn] extra and without cdktf (while the base install still pulls cdktf,
+# its requirements are listed from pyproject.toml less cdktf; then the package goes in alone).
+$(VENV_CDKTN)/bin/.installed: pyproject.toml
+	test -x $(VENV_CDKTN)/bin/python || $(PYTHON) -m venv $(VENV_CDKTN)
+	$(VENV_CDKTN)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(d for d in p["dependencies"] + p["optional-dependencies"]["cdktn"] if not d.startswith("cdktf")))' \
+		> $(VENV_CDKTN)/requirements.txt
+	$(VENV_CDKTN)/bin/python -m pip install --quiet -r $(VENV_CDKTN)/requirements.txt
+	$(VENV_CDKTN)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(CDKTF): package.json

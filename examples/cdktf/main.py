@@ -1,8 +1,12 @@
 """The documented CDKTF example: one stack, one derived credential settings object, read back with
-a data source. Run with the cdktf CLI (`cdktf synth|deploy`, see cdktf.json here) or directly with
-`python main.py` (writes ./cdktf.out); credentials come from the AZURE_* environment variables."""
+a data source. Run with the cdktf CLI (`cdktf synth|deploy`, see cdktf.json here), with the CDK
+Terrain CLI (`cdktn synth|deploy`, same cdktf.json), or directly with `python main.py` (writes
+./cdktf.out); credentials come from the AZURE_* environment variables.
 
-import cdktf
+It runs on whichever engine is installed (`pip install 'terraform-provider-intune[cdktf]'` or
+`[cdktn]`): `constructs_lib.engine.cdk` is that engine's module. A stack written for one engine only
+imports it directly instead (`import cdktf`, or `import cdktn as cdktf`)."""
+
 from constructs import Construct
 
 from constructs_lib import (
@@ -12,6 +16,7 @@ from constructs_lib import (
     Issuer,
     NotificationType,
 )
+from constructs_lib.engine import cdk as cdktf
 
 
 class Tenant(cdktf.TerraformStack):
