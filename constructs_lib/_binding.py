@@ -1,16 +1,18 @@
-"""The accessors a generated `cdktf-cdktf-provider-*` binding gives each attribute, derived from a
-list of attributes (name, kind, whether it is an input, whether it is required) instead of written
-per field.
+"""What a generated `cdktf-cdktf-provider-*` binding gives each construct, on the Node side from the
+binding `cdktf get` (or `cdktn get`) generates for this provider, and on the Python side derived from
+a list of attributes (name, kind, input, required) instead of written per field.
 
-For every attribute: a property whose getter returns a token referencing it (so using it in another
-construct or an output makes a reference and a dependency). For every input: a setter, a
-``<name>_input`` getter returning what was set, and for optional inputs a ``reset_<name>()``.
+Node side: `_bindings/<engine>/_jsii/intune@0.0.0.jsii.tgz` is the jsii assembly of that generated
+binding (compiled JavaScript, no Python), loaded once. Each construct class names its generated
+JavaScript class in `__jsii_type__`, so `jsii.create` makes one of those, with the inputs in its config
+struct: one round trip per construct, and synthesis (JSON and HCL) runs in JavaScript with no call back
+into Python, as for any generated binding. Regenerate the assemblies after a schema change with
+``python -m constructs_lib._bindings``; the parity test fails until then.
 
-Inputs live on the Node side as the element's raw overrides (`addOverride`), which cdktf merges into
-both the JSON and the HCL synthesis. That keeps synthesis free of calls back into Python: a
-hand-written class overriding `_synthesize_attributes` costs one Node-to-Python callback per
-resource, about half again the synthesis time of a generated binding (see docs/benchmarks.md).
-One visible trace: cdktf lists overridden keys in the stack's ``"//"`` metadata.
+Python side: for every attribute a property whose getter returns a token referencing it (so using
+it elsewhere makes a reference and a dependency); for every input a setter (checked by the
+construct), a ``<name>_input`` getter returning what was set, and for optional inputs a
+``reset_<name>()``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ from typing import Any, Literal
 import jsii
 from constructs import Construct
 
-from constructs_lib.engine import cdk
+from constructs_lib.engine import NAME, cdk
+
+ASSEMBLY = ("intune", "0.0.0", f"constructs_lib._bindings.{NAME}", "intune@0.0.0.jsii.tgz")
+"""The generated binding's jsii assembly for the engine in use: name, version, package, file."""
+
+jsii.JSIIAssembly.load(*ASSEMBLY)
 
 Kind = Literal["string", "number", "bool", "set_of_string", "list_of_string", "list_of_object"]
 
@@ -108,31 +115,72 @@ def install(cls: type, attributes: Iterable[Attribute]) -> type:
     return cls
 
 
-def set_override(element: Any, name: str, value: Any) -> None:
-    """Set (or, for None, remove) attribute `name` on the Node side: `addOverride` without the
-    generated method's Python type checks."""
-    jsii.invoke(element, "addOverride", [name, value])
+def camel(name: str) -> str:
+    """The JavaScript name of a Terraform attribute, as the binding generator spells it."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
-def start(element: Any, scope: Any, id: str, resource_type: str, subject: str, **meta: Any) -> None:
-    """Create the Node-side object of resource or data source `element` with its meta-arguments
-    (what a generated constructor does, without its per-call type checks), then set its inputs
-    (``element._inputs``, already checked)."""
-    from constructs_lib._tokens import create
-    from constructs_lib.provider import GENERATOR_METADATA
+def typed(kind: str, value: Any) -> Any:
+    """`value` as the generated class's typed field takes it: a token object (an iterator's
+    ``value``, an `IResolvable`) becomes the string, number or list token of the attribute's kind,
+    as a binding user writes with `Token.as_string` and friends. Plain values are left alone."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if kind in ("set_of_string", "list_of_string"):
+        if isinstance(value, list | tuple):
+            return [typed("string", v) for v in value]
+        return cdk.Token.as_list(value)
+    if kind == "number":
+        return cdk.Token.as_number(value)
+    if kind == "string":
+        return cdk.Token.as_string(value)
+    return value
 
-    create(element, scope, id, config(resource_type, GENERATOR_METADATA, meta, subject))
-    for name, value in element._inputs.items():
-        set_override(element, name, value)
+
+def set_input(element: Any, name: str, value: Any) -> None:
+    """Set input `name` on the Node side (the generated setter), or unset it for None (`reset_*`)."""
+    value = typed(element._config_type.kinds[name], value)
+    if value is None:
+        jsii.invoke(element, "reset" + camel(name)[:1].upper() + camel(name)[1:], [])
+    else:
+        jsii.set(element, camel(name), value)
 
 
-def config(resource_type: str, metadata: Any, meta: Mapping[str, Any], subject: str) -> Any:
-    """The `TerraformResourceConfig` for a construct: its type, provider metadata and meta-arguments.
+class _Struct:
+    """A jsii struct whose fields are read from `_values` (None for unset ones)."""
+
+    _values: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        return self.__dict__["_values"].get(name)
+
+
+def config_type(fqn: str, attributes: Iterable[Attribute]) -> type:
+    """The generated binding's config struct `fqn`: meta-arguments and the inputs of `attributes`."""
+    inputs = {a.name: a.kind for a in attributes if a.input}
+    names = (*META_ARGUMENTS, *inputs)
+    cls = type(fqn.rsplit(".", 1)[-1], (_Struct,), {"kinds": inputs})
+    return jsii.data_type(jsii_type=fqn, jsii_struct_bases=[], name_mapping={n: camel(n) for n in names})(cls)
+
+
+def start(element: Any, scope: Any, id: str, subject: str, **meta: Any) -> None:
+    """Create the Node-side object of `element` (an instance of the generated JavaScript class its
+    class names) with its checked inputs (``element._inputs``) and meta-arguments in one round trip,
+    without the per-call type checks of a generated Python `__init__`."""
+    config = element._config_type.__new__(element._config_type)
+    kinds = element._config_type.kinds
+    inputs = {name: typed(kinds[name], value) for name, value in element._inputs.items()}
+    values = {**inputs, **meta_arguments(meta, subject)}
+    config._values = {k: v for k, v in values.items() if v is not None}
+    jsii.create(element.__class__, element, [scope, id, config])
+
+
+def meta_arguments(meta: Mapping[str, Any], subject: str) -> dict[str, Any]:
+    """Terraform's meta-arguments as the config struct takes them.
 
     Raises `TypeError` naming the meta-argument when one has the wrong shape (what a generated
     binding's type checks would say), and `ValueError` when `count` and `for_each` are both given."""
-    from constructs_lib._tokens import struct
-
     values = dict(meta)
     count = values.get("count")
     if count is not None and (
@@ -153,16 +201,11 @@ def config(resource_type: str, metadata: Any, meta: Mapping[str, Any], subject: 
     for name in ("depends_on", "provisioners"):
         if values.get(name) is not None:
             values[name] = list(values[name])
-    return struct(
-        cdk.TerraformResourceConfig,
-        {"terraform_resource_type": resource_type, "terraform_generator_metadata": metadata, **values},
-    )
+    return values
 
 
 class Importable:
     """`generate_config_for_import`, which every generated resource and data source class has."""
-
-    TF_RESOURCE_TYPE: str
 
     @classmethod
     def generate_config_for_import(
@@ -179,45 +222,7 @@ class Importable:
 
             DerivedCredentialSettings.generate_config_for_import(stack, "adopted", "4b6cf4c6-...")
         """
-        return cdk.ImportableResource(
-            scope, import_to_id, ImportConfig(cls.TF_RESOURCE_TYPE, import_from_id, provider)
+        resource: cdk.ImportableResource = jsii.sinvoke(
+            cls, "generateConfigForImport", [scope, import_to_id, import_from_id, provider]
         )
-
-
-@jsii.implements(cdk.IImportableConfig)
-class ImportConfig:
-    """What `ImportableResource` reads: the type, the id to import and the provider."""
-
-    def __init__(self, resource_type: str, import_id: str, provider: cdk.TerraformProvider | None) -> None:
-        self._values: dict[str, Any] = {
-            "terraform_resource_type": resource_type,
-            "import_id": import_id,
-            "provider": provider,
-        }
-
-    # jsii reads these through properties (plain attributes are invisible to it); the setters make the
-    # class match the interface's settable members for type checkers.
-    @property
-    def terraform_resource_type(self) -> str:
-        return str(self._values["terraform_resource_type"])
-
-    @terraform_resource_type.setter
-    def terraform_resource_type(self, value: str) -> None:
-        self._values["terraform_resource_type"] = value
-
-    @property
-    def import_id(self) -> str:
-        return str(self._values["import_id"])
-
-    @import_id.setter
-    def import_id(self, value: str) -> None:
-        self._values["import_id"] = value
-
-    @property
-    def provider(self) -> cdk.TerraformProvider | None:
-        value: cdk.TerraformProvider | None = self._values["provider"]
-        return value
-
-    @provider.setter
-    def provider(self, value: cdk.TerraformProvider | None) -> None:
-        self._values["provider"] = value
+        return resource

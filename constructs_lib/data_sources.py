@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, Importable, install, set_override, start
+from constructs_lib._binding import Attribute, Importable, config_type, install, set_input, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from intune_model import FIELDS, Issuer, SettingsInvalid
@@ -84,6 +84,11 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
     TF_RESOURCE_TYPE = ONE_TYPE
     """The Terraform data source type, ``intune_derived_credential``."""
 
+    __jsii_type__ = "intune.dataIntuneDerivedCredential.DataIntuneDerivedCredential"
+    _config_type = config_type(
+        "intune.dataIntuneDerivedCredential.DataIntuneDerivedCredentialConfig", ONE_ATTRIBUTES
+    )
+
     if TYPE_CHECKING:  # what `install` adds below, for type checkers
         id: str
         id_input: str | None
@@ -127,7 +132,6 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
             self,
             scope,
             id_,
-            ONE_TYPE,
             subject,
             connection=connection,
             count=count,
@@ -147,7 +151,7 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
             self._inputs.pop(name, None)
         else:
             self._inputs[name] = _lookup_value(name, value, f"DataIntuneDerivedCredential {self.node.id!r}")
-        set_override(self, name, value)
+        set_input(self, name, value)
 
 
 class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
@@ -173,6 +177,11 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
 
     TF_RESOURCE_TYPE = ALL_TYPE
     """The Terraform data source type, ``intune_derived_credentials``."""
+
+    __jsii_type__ = "intune.dataIntuneDerivedCredentials.DataIntuneDerivedCredentials"
+    _config_type = config_type(
+        "intune.dataIntuneDerivedCredentials.DataIntuneDerivedCredentialsConfig", ALL_ATTRIBUTES
+    )
 
     if TYPE_CHECKING:  # what `install` adds below, for type checkers
         issuer: str
@@ -208,7 +217,6 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
             self,
             scope,
             id,
-            ALL_TYPE,
             subject,
             connection=connection,
             count=count,
@@ -228,7 +236,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
             self._inputs.pop(name, None)
         else:
             self._inputs[name] = _issuer_value(value, f"DataIntuneDerivedCredentials {self.node.id!r}")
-        set_override(self, name, self._inputs.get(name))
+        set_input(self, name, self._inputs.get(name))
 
 
 install(DataIntuneDerivedCredential, ONE_ATTRIBUTES)

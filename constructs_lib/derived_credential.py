@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, Importable, install, set_override, start
+from constructs_lib._binding import Attribute, Importable, config_type, install, set_input, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
@@ -105,6 +105,9 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     TF_RESOURCE_TYPE = RESOURCE_TYPE
     """The Terraform resource type, ``intune_derived_credential``."""
 
+    __jsii_type__ = "intune.derivedCredential.DerivedCredential"  # the generated JavaScript class
+    _config_type = config_type("intune.derivedCredential.DerivedCredentialConfig", ATTRIBUTES)
+
     if TYPE_CHECKING:  # what `install` adds below, for type checkers (tests check the two agree)
         display_name: str
         display_name_input: str | None
@@ -151,12 +154,10 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         }
         subject = f"DerivedCredentialSettings {id!r}"
         self._inputs = _validated_attributes({k: _coerced(k, v) for k, v in inputs.items()}, subject=subject)
-        # Equivalent to super().__init__(scope, id, terraform_resource_type=..., count=..., ...).
         start(
             self,
             scope,
             id,
-            RESOURCE_TYPE,
             subject,
             connection=connection,
             count=count,
@@ -249,7 +250,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
             if problems:
                 raise SettingsInvalid(problems, subject)
             self._inputs[name] = value = _normalised(name, value)
-        set_override(self, name, value)
+        set_input(self, name, value)
 
 
 install(DerivedCredentialSettings, ATTRIBUTES)

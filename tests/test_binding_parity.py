@@ -27,6 +27,7 @@ from constructs_lib import (
     DerivedCredentialSettings,
 )
 from constructs_lib._binding import META_ARGUMENTS, Attribute
+from constructs_lib._bindings import TARBALL, surface, tarball
 from constructs_lib.data_sources import ALL_ATTRIBUTES, ONE_ATTRIBUTES
 from constructs_lib.derived_credential import ATTRIBUTES
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
@@ -212,6 +213,22 @@ def test_surface_matches_the_generated_binding(address: str, generated: Path) ->
     assert ours.keywords == theirs.keywords, "constructor's keyword arguments"
     assert ours.keywords == config_fields, f"keyword arguments vs the binding's {class_name}Config fields"
     assert extra <= set(vars(cls)), "the additions exist"
+
+
+@pytest.mark.cdktf_cli
+def test_the_shipped_assemblies_are_the_generated_binding(generated: Path) -> None:
+    """The constructs create the generated JavaScript classes from the assemblies in
+    `constructs_lib._bindings`: they must be what `cdktf get` makes of today's schema (else run
+    `python -m constructs_lib._bindings`), for both engines, and hold the classes and config structs
+    the constructs name."""
+    fresh = surface(generated / "_jsii" / TARBALL)
+    assert surface(tarball("cdktf")) == fresh, "stale: run `python -m constructs_lib._bindings`"
+    assert surface(tarball("cdktn")) == fresh, "stale: run `python -m constructs_lib._bindings`"
+    for _, _, cls, _, _ in CONSTRUCTS.values():
+        config = cls._config_type.__jsii_type__  # type: ignore[attr-defined]
+        assert cls.__jsii_type__ in fresh, cls.__name__  # type: ignore[attr-defined]
+        fields = {m.removeprefix("properties:") for m in fresh[config]}
+        assert fields == set(cls._config_type.__jsii_name_mapping__.values()), config  # type: ignore[attr-defined]
 
 
 @pytest.mark.e2e

@@ -330,7 +330,7 @@ def test_hcl_synthesis_has_every_attribute() -> None:
     assert 'display_name = "Purebred derived credentials"' in hcl
     assert 'issuer = "purebred"' in hcl
     assert 'help_url = "https://example.com/help"' in hcl
-    assert 'notification_types = [ "companyPortal", "email", ]' in flat
+    assert 'notification_types = [ "companyPortal", "email" ]' in flat
     assert "renewal_threshold_percentage = 20" in hcl
     assert 'display_name = "Entrust"' in hcl and 'issuer = "entrustDatacard"' in hcl
     assert 'tenant_id = "contoso.onmicrosoft.com"' in hcl
@@ -546,3 +546,25 @@ def test_duplicate_construct_id_is_refused() -> None:
     DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
     with pytest.raises(Exception, match="already a Construct with name"):
         DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
+
+
+def test_token_objects_pass_as_the_kind_of_their_field() -> None:
+    # an iterator's `value` is an IResolvable, not a string: a binding user wraps it in
+    # Token.as_string; the constructs take it as it is
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    it = cdktf.TerraformIterator.from_list(["a"])
+    r = DerivedCredentialSettings(
+        stack,
+        "s",
+        for_each=it,
+        display_name=it.value,
+        issuer=it.value,
+        notification_types=[it.value],
+        renewal_threshold_percentage=it.value,
+    )
+    r.help_url = it.value
+    body = resource_body(stack, "s")
+    assert body["display_name"] == body["issuer"] == body["help_url"] == "${each.value}"
+    assert body["notification_types"] == ["${each.value}"]
+    assert body["renewal_threshold_percentage"] == "${each.value}"
