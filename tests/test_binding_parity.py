@@ -26,7 +26,7 @@ from constructs_lib import (
     DataIntuneDerivedCredentials,
     DerivedCredentialSettings,
 )
-from constructs_lib._binding import META_ARGUMENTS, Attribute
+from constructs_lib._binding import META_ARGUMENTS, Attribute, camel
 from constructs_lib._bindings import TARBALL, surface, tarball
 from constructs_lib.data_sources import ALL_ATTRIBUTES, ONE_ATTRIBUTES
 from constructs_lib.derived_credential import ATTRIBUTES
@@ -227,7 +227,8 @@ def test_the_shipped_assemblies_are_the_generated_binding(generated: Path) -> No
     for _, _, cls, _, _ in CONSTRUCTS.values():
         config = cls._config_type.__jsii_type__  # type: ignore[attr-defined]
         assert cls.__jsii_type__ in fresh, cls.__name__  # type: ignore[attr-defined]
-        fields = {m.removeprefix("properties:") for m in fresh[config]}
+        own = {m.removeprefix("properties:") for m in fresh[config]}
+        fields = own | {camel(name) for name in META_ARGUMENTS}  # those come from TerraformMetaArguments
         assert fields == set(cls._config_type.__jsii_name_mapping__.values()), config  # type: ignore[attr-defined]
 
 
