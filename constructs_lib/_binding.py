@@ -104,8 +104,23 @@ def _reset(name: str) -> Callable[[Any], None]:
     return reset
 
 
-def install(cls: type, attributes: Iterable[Attribute]) -> type:
-    """Add the accessors of `attributes` to construct class `cls` (which implements `_set_input`)."""
+def generated_class(terraform_type: str, provider: str, *, data: bool) -> str:
+    """The jsii name of the class the binding generator makes for a resource or data source type:
+    `intune_derived_credential` -> ``intune.derivedCredential.DerivedCredential``, and for data
+    sources ``intune.dataIntuneDerivedCredential.DataIntuneDerivedCredential``."""
+    name = f"data_{terraform_type}" if data else terraform_type.removeprefix(f"{provider}_")
+    module = camel(name)
+    return f"{provider}.{module}.{module[:1].upper()}{module[1:]}"
+
+
+def install(cls: type, attributes: Iterable[Attribute], *, provider: str, data: bool = False) -> type:
+    """Bind construct class `cls` (which has `TF_RESOURCE_TYPE` and implements `_set_input`) to the
+    generated JavaScript class of its type and its config struct, and add the accessors of
+    `attributes`."""
+    attributes = tuple(attributes)
+    fqn = generated_class(cls.TF_RESOURCE_TYPE, provider, data=data)  # type: ignore[attr-defined]
+    cls.__jsii_type__ = fqn  # type: ignore[attr-defined]  # what jsii.create makes
+    cls._config_type = config_type(f"{fqn}Config", attributes)  # type: ignore[attr-defined]
     for attribute in attributes:
         setattr(cls, attribute.name, _Reference(attribute))
         if attribute.input:
@@ -164,7 +179,12 @@ def config_type(fqn: str, attributes: Iterable[Attribute]) -> type:
     return jsii.data_type(jsii_type=fqn, jsii_struct_bases=[], name_mapping={n: camel(n) for n in names})(cls)
 
 
-def start(element: Any, scope: Any, id: str, subject: str, **meta: Any) -> None:
+def meta_of(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The meta-arguments among a constructor's arguments (its `locals()`)."""
+    return {name: arguments.get(name) for name in META_ARGUMENTS}
+
+
+def start(element: Any, scope: Any, id: str, subject: str, meta: Mapping[str, Any]) -> None:
     """Create the Node-side object of `element` (an instance of the generated JavaScript class its
     class names) with its checked inputs (``element._inputs``) and meta-arguments in one round trip,
     without the per-call type checks of a generated Python `__init__`."""

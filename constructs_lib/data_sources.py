@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, Importable, config_type, install, set_input, start
+from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from intune_model import FIELDS, Issuer, SettingsInvalid
@@ -84,11 +84,6 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
     TF_RESOURCE_TYPE = ONE_TYPE
     """The Terraform data source type, ``intune_derived_credential``."""
 
-    __jsii_type__ = "intune.dataIntuneDerivedCredential.DataIntuneDerivedCredential"
-    _config_type = config_type(
-        "intune.dataIntuneDerivedCredential.DataIntuneDerivedCredentialConfig", ONE_ATTRIBUTES
-    )
-
     if TYPE_CHECKING:  # what `install` adds below, for type checkers
         id: str
         id_input: str | None
@@ -128,19 +123,7 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
                 [("id", "give exactly one of id (the Graph id) and display_name (the exact name)")], subject
             )
         self._inputs: dict[str, Any] = {k: _lookup_value(k, v, subject) for k, v in chosen.items()}
-        start(
-            self,
-            scope,
-            id_,
-            subject,
-            connection=connection,
-            count=count,
-            depends_on=depends_on,
-            for_each=for_each,
-            lifecycle=lifecycle,
-            provider=provider,
-            provisioners=provisioners,
-        )
+        start(self, scope, id_, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._inputs.items())
@@ -178,11 +161,6 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
     TF_RESOURCE_TYPE = ALL_TYPE
     """The Terraform data source type, ``intune_derived_credentials``."""
 
-    __jsii_type__ = "intune.dataIntuneDerivedCredentials.DataIntuneDerivedCredentials"
-    _config_type = config_type(
-        "intune.dataIntuneDerivedCredentials.DataIntuneDerivedCredentialsConfig", ALL_ATTRIBUTES
-    )
-
     if TYPE_CHECKING:  # what `install` adds below, for type checkers
         issuer: str
         issuer_input: str | None
@@ -213,19 +191,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         self._inputs: dict[str, Any] = {}
         if issuer is not None:
             self._inputs["issuer"] = _issuer_value(issuer, subject)
-        start(
-            self,
-            scope,
-            id,
-            subject,
-            connection=connection,
-            count=count,
-            depends_on=depends_on,
-            for_each=for_each,
-            lifecycle=lifecycle,
-            provider=provider,
-            provisioners=provisioners,
-        )
+        start(self, scope, id, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self._inputs.items())
@@ -239,7 +205,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         set_input(self, name, self._inputs.get(name))
 
 
-install(DataIntuneDerivedCredential, ONE_ATTRIBUTES)
-install(DataIntuneDerivedCredentials, ALL_ATTRIBUTES)
+install(DataIntuneDerivedCredential, ONE_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
+install(DataIntuneDerivedCredentials, ALL_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
 
 __all__ = ["ALL_ATTRIBUTES", "ONE_ATTRIBUTES", "DataIntuneDerivedCredential", "DataIntuneDerivedCredentials"]

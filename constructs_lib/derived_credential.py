@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
-from constructs_lib._binding import Attribute, Importable, config_type, install, set_input, start
+from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
@@ -25,7 +25,7 @@ from intune_model import (
     state_from_model,
     validate_settings,
 )
-from intune_model.address import RESOURCE_TYPE
+from intune_model.address import PROVIDER_TYPE, RESOURCE_TYPE
 
 ATTRIBUTES: tuple[Attribute, ...] = (
     *(Attribute(spec.name, spec.kind, input=True, required=spec.required) for spec in FIELDS),
@@ -105,9 +105,6 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     TF_RESOURCE_TYPE = RESOURCE_TYPE
     """The Terraform resource type, ``intune_derived_credential``."""
 
-    __jsii_type__ = "intune.derivedCredential.DerivedCredential"  # the generated JavaScript class
-    _config_type = config_type("intune.derivedCredential.DerivedCredentialConfig", ATTRIBUTES)
-
     if TYPE_CHECKING:  # what `install` adds below, for type checkers (tests check the two agree)
         display_name: str
         display_name_input: str | None
@@ -154,19 +151,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         }
         subject = f"DerivedCredentialSettings {id!r}"
         self._inputs = _validated_attributes({k: _coerced(k, v) for k, v in inputs.items()}, subject=subject)
-        start(
-            self,
-            scope,
-            id,
-            subject,
-            connection=connection,
-            count=count,
-            depends_on=depends_on,
-            for_each=for_each,
-            lifecycle=lifecycle,
-            provider=provider,
-            provisioners=provisioners,
-        )
+        start(self, scope, id, subject, meta_of(locals()))
 
     # ------------------------------------------------------------------ alternative constructors
 
@@ -253,7 +238,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         set_input(self, name, value)
 
 
-install(DerivedCredentialSettings, ATTRIBUTES)
+install(DerivedCredentialSettings, ATTRIBUTES, provider=PROVIDER_TYPE)
 
 
 __all__ = ["ATTRIBUTES", "DerivedCredentialSettings"]

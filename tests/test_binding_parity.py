@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +26,10 @@ from constructs_lib import (
 )
 from constructs_lib._binding import META_ARGUMENTS, Attribute, camel
 from constructs_lib._bindings import TARBALL, surface, tarball
+from constructs_lib._bindings.generate import generate
 from constructs_lib.data_sources import ALL_ATTRIBUTES, ONE_ATTRIBUTES
 from constructs_lib.derived_credential import ATTRIBUTES
-from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
+from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
 from tests.terraform_support import Workdir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,33 +87,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory, cli_config: Path) -> Pat
     """The Python binding `cdktf get` generates for this provider (its `imports/intune` folder)."""
     if not CDKTF.exists():
         pytest.skip("run `make test` (installs the cdktf CLI with npm)")
-    project = tmp_path_factory.mktemp("cdktf-get")
-    cfg = {
-        "language": "python",
-        "app": "true",
-        "terraformProviders": [f"{PROVIDER_SOURCE}@{PROVIDER_VERSION}"],
-        "terraformModules": [],
-        "codeMakerOutput": "imports",
-        "sendCrashReports": "false",
-    }
-    (project / "cdktf.json").write_text(json.dumps(cfg))
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "CHECKPOINT_DISABLE": "1",
-        "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        "CI": "1",
-        "NO_COLOR": "1",
-        # cdktf get checks that the cdktf package is installed with the python it finds first
-        "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    proc = subprocess.run(
-        [str(CDKTF), "get"], cwd=project, env=env, capture_output=True, text=True, timeout=600
-    )
-    out = project / "imports" / PROVIDER_TYPE
-    assert proc.returncode == 0 and out.is_dir(), f"cdktf get failed\n{proc.stdout}\n{proc.stderr}"
-    return out
+    tgz = generate("cdktf", tmp_path_factory.mktemp("cdktf-get"), cli_config)
+    return tgz.parents[1]  # imports/intune, beside its _jsii
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@ installed into a fresh local mirror) in temporary projects; their `_jsii/*.tgz` 
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,36 +10,7 @@ import tempfile
 from pathlib import Path
 
 from constructs_lib._bindings import ENGINES, tarball
-from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / "node_modules" / ".bin"
-
-
-def generate(engine: str, work: Path, cli_config: Path) -> Path:
-    """Run `<engine> get` for this provider in a new project under `work`; the assembly it wrote."""
-    project = work / engine
-    project.mkdir()
-    cfg = {
-        "language": "python",
-        "app": "true",
-        "terraformProviders": [f"{PROVIDER_SOURCE}@{PROVIDER_VERSION}"],
-        "codeMakerOutput": "imports",
-        "sendCrashReports": "false",
-    }
-    (project / "cdktf.json").write_text(json.dumps(cfg))
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "CHECKPOINT_DISABLE": "1",
-        "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        "CI": "1",
-    }
-    if engine == "cdktn":  # cdktn-cli needs the Node >= 22.19 that package.json pins
-        env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
-    subprocess.run([str(BIN / engine), "get"], cwd=project, env=env, check=True)
-    return project / "imports" / PROVIDER_TYPE / "_jsii" / tarball(engine).name
+from constructs_lib._bindings.generate import ROOT, generate
 
 
 def main() -> int:
