@@ -568,3 +568,39 @@ def test_token_objects_pass_as_the_kind_of_their_field() -> None:
     assert body["display_name"] == body["issuer"] == body["help_url"] == "${each.value}"
     assert body["notification_types"] == ["${each.value}"]
     assert body["renewal_threshold_percentage"] == "${each.value}"
+
+
+def test_every_meta_argument_is_synthesized() -> None:
+    stack = new_stack()
+    gov = IntuneProvider(stack, "gov", alias="gov")
+    IntuneProvider(stack, "intune")
+    a = DerivedCredentialSettings(
+        stack,
+        "a",
+        display_name="A",
+        issuer="xTec",
+        lifecycle={"prevent_destroy": True},
+        connection=cdktf.SSHProvisionerConnection(type="ssh", host="h"),
+        provisioners=[cdktf.LocalExecProvisioner(type="local-exec", command="echo hi")],
+        provider=gov,
+    )
+    DerivedCredentialSettings(stack, "b", display_name="B", issuer="xTec", depends_on=[a], count=2)
+    a_body, b_body = resource_body(stack, "a"), resource_body(stack, "b")
+    assert a_body["lifecycle"] == {"prevent_destroy": True}
+    assert a_body["connection"] == {"host": "h", "type": "ssh"}
+    assert a_body["provisioner"] == [{"local-exec": {"command": "echo hi"}}]
+    assert a_body["provider"] == "intune.gov"
+    assert b_body["depends_on"] == ["intune_derived_credential.a"] and b_body["count"] == 2
+
+
+def test_meta_argument_mistakes_are_named() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    it = cdktf.TerraformIterator.from_list(["a"])
+    with pytest.raises(ValueError, match="count and for_each cannot both be set"):
+        DerivedCredentialSettings(stack, "x", display_name="X", issuer="xTec", count=2, for_each=it)
+    with pytest.raises(TypeError, match="count: expected a number or a TerraformCount"):
+        DerivedCredentialSettings(stack, "y", display_name="Y", issuer="xTec", count="2")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="for_each: expected a TerraformIterator"):
+        DerivedCredentialSettings(stack, "z", display_name="Z", issuer="xTec", for_each=["a"])  # type: ignore[arg-type]
+    assert children(stack) == ["intune"], "nothing half-added"
