@@ -11,27 +11,31 @@ from constructs import Construct
 from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
-from intune_model import FIELDS, Issuer, SettingsInvalid
+from intune_model import Issuer, SettingsInvalid
 from intune_model.address import PROVIDER_TYPE
 from intune_model.resources.derived_credential import SPEC
 
-ONE_TYPE = f"{PROVIDER_TYPE}_derived_credential"
-ALL_TYPE = f"{PROVIDER_TYPE}_derived_credentials"
+ONE_TYPE = f"{PROVIDER_TYPE}_{SPEC.name}"
+ALL_TYPE = f"{PROVIDER_TYPE}_{SPEC.plural}"
+LOOKUP = SPEC.lookup_field
+"""What `intune_derived_credential` finds an object by, besides `id` (the display name)."""
+(FILTER,) = SPEC.list_filters
+"""What `intune_derived_credentials` may filter on (the issuer)."""
 
 ONE_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("id", "string", input=True, computed=True),
-    Attribute("display_name", "string", input=True, computed=True),
-    *(Attribute(spec.name, spec.kind, computed=True) for spec in FIELDS if spec.name != "display_name"),
+    Attribute(LOOKUP, SPEC.by_name[LOOKUP].tf_type, input=True, computed=True),
+    *(Attribute(f.name, f.tf_type, computed=True) for f in SPEC.fields if f.name != LOOKUP),
 )
-"""`intune_derived_credential`: looked up by `id` or `display_name`; every field read back."""
+"""`intune_derived_credential`: looked up by `id` or the lookup field; every field read back."""
 
 ALL_ATTRIBUTES: tuple[Attribute, ...] = (
-    Attribute("issuer", "string", input=True),
+    Attribute(FILTER, SPEC.by_name[FILTER].tf_type, input=True),
     Attribute("id", "string", computed=True),
     Attribute("ids", "list_of_string", computed=True),
-    Attribute("derived_credentials", "list_of_object", computed=True),
+    Attribute(SPEC.plural, "list_of_object", computed=True),
 )
-"""`intune_derived_credentials`: an optional issuer filter; the ids and objects found."""
+"""`intune_derived_credentials`: an optional filter; the ids and objects found."""
 
 Provisioners = Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
 Connection = cdk.SSHProvisionerConnection | cdk.WinrmProvisionerConnection
@@ -40,10 +44,10 @@ Connection = cdk.SSHProvisionerConnection | cdk.WinrmProvisionerConnection
 def _issuer_value(issuer: Any, subject: str) -> Any:
     if isinstance(issuer, Issuer) or is_token(issuer):
         return str(issuer) if isinstance(issuer, Issuer) else issuer
-    problem = SPEC.by_name["issuer"].kind.check(issuer)  # the resource's rule, "did you mean" included
+    problem = SPEC.by_name[FILTER].kind.check(issuer)  # the resource's rule, "did you mean" included
     if problem is None:
         return str(issuer)
-    raise SettingsInvalid([("issuer", problem)], subject)
+    raise SettingsInvalid([(FILTER, problem)], subject)
 
 
 def _lookup_value(name: str, value: Any, subject: str) -> Any:
@@ -116,7 +120,7 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         provisioners: Provisioners | None = None,
     ) -> None:
         subject = f"DataIntuneDerivedCredential {id_!r}"
-        chosen = {k: v for k, v in {"id": id, "display_name": display_name}.items() if v is not None}
+        chosen = {k: v for k, v in {"id": id, LOOKUP: display_name}.items() if v is not None}
         if len(chosen) != 1:
             raise SettingsInvalid(
                 [("id", "give exactly one of id (the Graph id) and display_name (the exact name)")], subject
@@ -189,7 +193,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         subject = f"DataIntuneDerivedCredentials {id!r}"
         self._inputs: dict[str, Any] = {}
         if issuer is not None:
-            self._inputs["issuer"] = _issuer_value(issuer, subject)
+            self._inputs[FILTER] = _issuer_value(issuer, subject)
         start(self, scope, id, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
@@ -207,4 +211,11 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
 install(DataIntuneDerivedCredential, ONE_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
 install(DataIntuneDerivedCredentials, ALL_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
 
-__all__ = ["ALL_ATTRIBUTES", "ONE_ATTRIBUTES", "DataIntuneDerivedCredential", "DataIntuneDerivedCredentials"]
+__all__ = [
+    "ALL_ATTRIBUTES",
+    "FILTER",
+    "LOOKUP",
+    "ONE_ATTRIBUTES",
+    "DataIntuneDerivedCredential",
+    "DataIntuneDerivedCredentials",
+]

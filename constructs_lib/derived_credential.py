@@ -16,8 +16,6 @@ from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
 from intune_model import (
-    FIELDS,
-    FIELDS_BY_NAME,
     Issuer,
     NotificationType,
     SettingsInvalid,
@@ -26,12 +24,14 @@ from intune_model import (
     validate_settings,
 )
 from intune_model.address import PROVIDER_TYPE, RESOURCE_TYPE
+from intune_model.resources.derived_credential import SPEC
 
 ATTRIBUTES: tuple[Attribute, ...] = (
-    *(Attribute(spec.name, spec.kind, input=True, required=spec.required) for spec in FIELDS),
+    *(Attribute(f.name, f.tf_type, input=True, required=f.required) for f in SPEC.fields),
     Attribute("id", "string", computed=True),
 )
-"""The resource's attributes: every schema field as an input, and the Graph id Intune assigns."""
+"""The resource's attributes: every field of the spec as an input (its Terraform type, whether it is
+required), and the Graph id Intune assigns."""
 
 
 class DerivedCredentialSettings(Importable, cdk.TerraformResource):
@@ -142,16 +142,11 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         provisioners: Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
         | None = None,
     ) -> None:
-        inputs: dict[str, Any] = {
-            "display_name": display_name,
-            "issuer": issuer,
-            "help_url": help_url,
-            "notification_types": notification_types,
-            "renewal_threshold_percentage": renewal_threshold_percentage,
-        }
+        arguments = locals()  # the keywords above are the spec's fields (tests/test_layout.py)
         subject = f"DerivedCredentialSettings {id!r}"
-        self._inputs = _validated_attributes({k: _coerced(k, v) for k, v in inputs.items()}, subject=subject)
-        start(self, scope, id, subject, meta_of(locals()))
+        inputs = {f.name: _coerced(f.name, arguments[f.name]) for f in SPEC.fields}
+        self._inputs = _validated_attributes(inputs, subject=subject)
+        start(self, scope, id, subject, meta_of(arguments))
 
     # ------------------------------------------------------------------ alternative constructors
 
@@ -176,13 +171,13 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         subject = f"DerivedCredentialSettings {id!r}"
         if not isinstance(config, Mapping):
             raise SettingsInvalid([("config", f"expected a mapping of fields, got {config!r}")], subject)
-        unknown = [k for k in config if k not in FIELDS_BY_NAME]
+        unknown = [k for k in config if k not in SPEC.by_name]
         if unknown:
-            allowed = ", ".join(FIELDS_BY_NAME)
+            allowed = ", ".join(SPEC.by_name)
             raise SettingsInvalid(
                 [(str(k), f"unknown field; allowed fields: {allowed}") for k in unknown], subject
             )
-        if any(config.get(spec.name) is None for spec in FIELDS if spec.required):
+        if any(config.get(f.name) is None for f in SPEC.fields if f.required):
             validate_settings(config, subject=subject)  # raises, naming every missing field
         return cls(scope, id, **config, **meta)
 
@@ -222,7 +217,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     def _set_input(self, name: str, value: Any) -> None:
         """Check one input (literals against the schema, tokens unchecked) and set it."""
         subject = f"DerivedCredentialSettings {self.node.id!r}"
-        spec = FIELDS_BY_NAME[name]
+        spec = SPEC.by_name[name]
         value = _coerced(name, value)
         if value is None:
             if spec.required:
@@ -250,30 +245,30 @@ def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, 
     if not tokens:
         model = validate_settings(inputs, subject=subject)
         state = state_from_model(model)
-        return {spec.name: state[spec.name] for spec in FIELDS if state[spec.name] is not None}
+        return {f.name: state[f.name] for f in SPEC.fields if state[f.name] is not None}
 
     literal = {name: value for name, value in inputs.items() if name not in tokens}
     problems = check_fields(literal)
-    for spec in FIELDS:
-        if spec.required and spec.name not in tokens and inputs.get(spec.name) is None:
-            allowed = f"; allowed values: {', '.join(spec.allowed)}" if spec.allowed else ""
-            problems.append((spec.name, f"is required{allowed}"))
+    for f in SPEC.fields:
+        if f.required and f.name not in tokens and inputs.get(f.name) is None:
+            allowed = f"; allowed values: {', '.join(f.allowed)}" if f.allowed else ""
+            problems.append((f.name, f"is required{allowed}"))
     if problems:
         raise SettingsInvalid(problems, subject)
     out: dict[str, Any] = {}
-    for spec in FIELDS:
-        value = inputs.get(spec.name)
+    for f in SPEC.fields:
+        value = inputs.get(f.name)
         if value is None:
             continue
-        if spec.name not in tokens:
-            value = _normalised(spec.name, value)
-        out[spec.name] = value
+        if f.name not in tokens:
+            value = _normalised(f.name, value)
+        out[f.name] = value
     return out
 
 
 def _normalised(name: str, value: Any) -> Any:
     """A checked literal as it is written to Terraform: enums as strings, sets sorted."""
-    kind = FIELDS_BY_NAME[name].kind
+    kind = SPEC.by_name[name].tf_type
     if kind == "set_of_string":
         return sorted({str(getattr(v, "value", v)) for v in value})
     if kind == "string":
@@ -283,7 +278,7 @@ def _normalised(name: str, value: Any) -> Any:
 
 def _coerced(name: str, value: Any) -> Any:
     """Sets given as tuples, sets or generators become lists (what jsii and the checks take)."""
-    kind = FIELDS_BY_NAME[name].kind
+    kind = SPEC.by_name[name].tf_type
     if kind == "set_of_string" and not isinstance(value, str | list | None) and isinstance(value, Iterable):
         return list(value)
     return value
