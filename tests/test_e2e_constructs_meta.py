@@ -77,18 +77,24 @@ def test_for_each_iterator_deploys_one_setting_per_element(
 
 
 def test_count_deploys_that_many_settings(tmp_path: Path, cli_config: Path, emu: GraphEmulator) -> None:
-    # Templates over count.index reach the provider as refined unknowns at validate time, which it
-    # accepts only once issue 9 lands; the count itself is what is tested here.
+    # What users write: a name templated over count.index. At validate time the template is a
+    # refined unknown (a string with a known prefix), which the provider decodes and lets through.
     def build(stack: cdktf.TerraformStack) -> None:
+        count = cdktf.TerraformCount.of(2)
         DerivedCredentialSettings(
-            stack, "n", count=cdktf.TerraformCount.of(2), display_name="Counted", issuer="xTec"
+            stack,
+            "n",
+            count=count,
+            display_name=cdktf.Fn.format("Counted %d", [count.index]),
+            issuer="xTec",
         )
 
     tf = deploy(tmp_path, cli_config, emu, build)
-    counted = [o for o in emu.objects() if o["displayName"] == "Counted"]
-    assert len(counted) == 2 and len({o["id"] for o in counted}) == 2
+    assert names(emu, "Counted ") == ["Counted 0", "Counted 1"]
     (resource,) = tf.state()["resources"]
     assert [i["index_key"] for i in resource["instances"]] == [0, 1]
+    ids = {i["attributes"]["id"] for i in resource["instances"]}
+    assert len(ids) == 2
 
 
 def test_attribute_tokens_resolve_in_other_resources_and_outputs(
