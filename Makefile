@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# A second, small venv with CDK Terrain (`cdktn`) instead of CDKTF: the example deploys with both.
+VENV_CDKTN := .venv-cdktn
 CDKTF := node_modules/.bin/cdktf
 TOOLS := .tools
 TF_RC := $(CURDIR)/$(TOOLS)/terraform/terraform.rc
@@ -19,7 +21,7 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
 	$(BIN)/python -m stacks.deploy $(STACKS)
 
-test: check $(CDKTF) $(TF_RC) ## lint, type-check, then every test (unit and end-to-end)
+test: check $(CDKTF) $(TF_RC) $(VENV_CDKTN)/bin/.installed ## lint, type-check, then every test (unit and end-to-end)
 	$(BIN)/pytest -q
 
 unit: $(BIN)/.installed ## only the fast tests
@@ -67,13 +69,19 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-clean: emulator-stop ## remove the venv, node_modules, tools, synth output and emulator data
-	rm -rf $(VENV) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
+clean: emulator-stop ## remove the venvs, node_modules, tools, synth output and emulator data
+	rm -rf $(VENV) $(VENV_CDKTN) node_modules $(TOOLS) cdktf.out .emulator terraform.*.tfstate* outputs.json
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The package with the [cdktn] extra and no cdktf: the example deploys with `cdktn` from this venv.
+$(VENV_CDKTN)/bin/.installed: pyproject.toml
+	test -x $(VENV_CDKTN)/bin/python || $(PYTHON) -m venv $(VENV_CDKTN)
+	$(VENV_CDKTN)/bin/python -m pip install --quiet -e '.[cdktn]'
 	touch $@
 
 # package-lock.json pins the whole npm tree; after editing package.json run `npm install` and commit both.

@@ -1,24 +1,40 @@
-"""Synthesis as a user runs it: a whole `python app.py` process per measurement."""
+"""Synthesis as a user runs it: a whole `python app.py` process per measurement, wall clock and CPU
+(user + system of the app's Python and its Node child, which is steadier than wall time when other
+work shares the machine). Ours also runs on CDK Terrain when `.venv-cdktn` exists."""
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 from functools import partial
+from pathlib import Path
 
 from bench.context import Context
-from bench.env import HERE, base_env
+from bench.env import HERE, ROOT, base_env
 from bench.result import Row
 from bench.timing import Samples, interleaved, timed
 
-APPS = {"ours": "ours.py", "null": "null_binding.py", "json": "json_dump.py"}
+APPS = {"ours": "ours.py", "null": "null_binding.py", "json": "json_dump.py", "ours-cdktn": "ours.py"}
+CDKTN_PYTHON = ROOT / ".venv-cdktn" / "bin" / "python"
+CPU = Samples()
+"""CPU seconds per run, by side, next to the wall-clock samples `synth` returns."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_app(ctx: Context, side: str, count: int) -> float:
     outdir = ctx.dir(f"synth-{side}")
-    cmd = [sys.executable, str(HERE / "apps" / APPS[side]), str(count), str(outdir)]
+    python = CDKTN_PYTHON if side == "ours-cdktn" else Path(sys.executable)
+    cmd = [str(python), str(HERE / "apps" / APPS[side]), str(count), str(outdir)]
     env = base_env({"PYTHONPATH": str(HERE / "apps")})
-    return timed(lambda: subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL))
+    before = _children_cpu()
+    seconds = timed(lambda: subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL))
+    CPU.add(side, _children_cpu() - before)
+    return seconds
 
 
 def synth(ctx: Context, count: int, sides: tuple[str, ...], repeats: int) -> Samples:
@@ -29,15 +45,18 @@ def synth(ctx: Context, count: int, sides: tuple[str, ...], repeats: int) -> Sam
 
 
 def synth_rows(ctx: Context) -> list[Row]:
-    s = synth(ctx, 1000, ("ours", "null", "json"), repeats=5)
+    sides = ("ours", "null", "json", *(("ours-cdktn",) if CDKTN_PYTHON.exists() else ()))
+    CPU.values.clear()
+    s = synth(ctx, 1000, sides, repeats=7)
     ours = s.median("ours")
-    return [
+    binding = "generated binding (`cdktf-cdktf-provider-null`), 1000 `null_resource`"
+    rows = [
+        Row("synth 1000 settings (whole `python app.py`)", ours, s.median("null"), binding, target=1.10),
         Row(
-            "synth 1000 settings (whole `python app.py`)",
-            ours,
-            s.median("null"),
-            "generated binding (`cdktf-cdktf-provider-null`), 1000 `null_resource`",
-            target=1.25,
+            "synth 1000 settings, CPU (user + system, Python and Node)",
+            CPU.median("ours"),
+            CPU.median("null"),
+            binding,
         ),
         Row(
             "synth 1000 settings",
@@ -46,6 +65,16 @@ def synth_rows(ctx: Context) -> list[Row]:
             "`json.dump` of the same `cdk.tf.json` (no CDKTF)",
         ),
     ]
+    if "ours-cdktn" in sides:
+        rows.append(
+            Row(
+                "synth 1000 settings on CDK Terrain (`cdktn` 0.24.0)",
+                s.median("ours-cdktn"),
+                s.median("null"),
+                binding + ", on CDKTF",
+            )
+        )
+    return rows
 
 
 def synth_growth(ctx: Context) -> dict[int, dict[str, float]]:

@@ -15,18 +15,12 @@ Example::
     app.synth()
 
 The constructs run on a CDK engine that is an extra of this package, not a dependency of the
-provider: `pip install 'terraform-provider-intune[cdktf]'`. Without it, importing this package
-fails at once with that line rather than deep inside a module.
+provider: `pip install 'terraform-provider-intune[cdktf]'` (CDKTF) or `[cdktn]` (CDK Terrain);
+`constructs_lib.engine` picks the one installed. Without either, importing this package fails at
+once with that line rather than deep inside a module.
 """
 
-try:
-    import cdktf  # noqa: F401  (the engine every module here builds on)
-except ModuleNotFoundError as missing:
-    raise ModuleNotFoundError(
-        f"constructs_lib needs a CDK engine ({missing}): pip install 'terraform-provider-intune[cdktf]'",
-        name=missing.name,
-    ) from missing
-
+from constructs_lib import engine as _engine  # noqa: F401  (first: the one clear error without an engine)
 from constructs_lib.data_sources import DataIntuneDerivedCredential, DataIntuneDerivedCredentials
 from constructs_lib.derived_credential import DerivedCredentialSettings
 from constructs_lib.provider import IntuneProvider

@@ -3,7 +3,7 @@
 A token is an encoded placeholder: strings hold `${TfToken[...]}`, lists hold `#{TfToken[...]}`
 strings, numbers are special doubles and some values are `IResolvable` objects. Literals are the
 overwhelming majority, so plain strings, ints, bools and enum members are classified here in
-Python; only the doubtful cases ask the jsii runtime (`cdktf.Token.is_unresolved`), which costs
+Python; only the doubtful cases ask the jsii runtime (`cdk.Token.is_unresolved`), which costs
 one round trip to Node each.
 """
 
@@ -12,9 +12,10 @@ from __future__ import annotations
 import enum
 from typing import Any, TypeVar
 
-import cdktf
 import jsii
 from constructs import Construct
+
+from constructs_lib.engine import cdk
 
 _S = TypeVar("_S")
 
@@ -30,7 +31,7 @@ def is_token(value: Any) -> bool:
     if isinstance(value, list | tuple | set | frozenset):
         return any(is_token(item) for item in value)
     # Floats (number tokens are encoded as doubles) and jsii objects such as IResolvable.
-    return bool(cdktf.Token.is_unresolved(value))
+    return bool(cdk.Token.is_unresolved(value))
 
 
 def struct(cls: type[_S], values: dict[str, Any]) -> _S:

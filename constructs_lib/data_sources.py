@@ -1,71 +1,82 @@
 """Data sources `intune_derived_credential` (one object) and `intune_derived_credentials` (all of them),
-as hand-written `cdktf.TerraformDataSource` subclasses named the way generated bindings are."""
+hand-written with the surface and naming of generated bindings (see `constructs_lib._binding`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-import cdktf
 from constructs import Construct
 
-from constructs_lib._tokens import create, is_token, struct
-from constructs_lib.provider import GENERATOR_METADATA
+from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
+from constructs_lib._tokens import is_token
+from constructs_lib.engine import cdk
 from intune_model import Issuer, SettingsInvalid
 from intune_model.address import PROVIDER_TYPE
 from intune_model.resources.derived_credential import SPEC
 
-ONE_TYPE = f"{PROVIDER_TYPE}_derived_credential"
-ALL_TYPE = f"{PROVIDER_TYPE}_derived_credentials"
+ONE_TYPE = f"{PROVIDER_TYPE}_{SPEC.name}"
+ALL_TYPE = f"{PROVIDER_TYPE}_{SPEC.plural}"
+LOOKUP = SPEC.lookup_field
+"""What `intune_derived_credential` finds an object by, besides `id` (the display name)."""
+(FILTER,) = SPEC.list_filters
+"""What `intune_derived_credentials` may filter on (the issuer)."""
+
+ONE_ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute("id", "string", input=True, computed=True),
+    Attribute(LOOKUP, SPEC.by_name[LOOKUP].tf_type, input=True, computed=True),
+    *(Attribute(f.name, f.tf_type, computed=True) for f in SPEC.fields if f.name != LOOKUP),
+)
+"""`intune_derived_credential`: looked up by `id` or the lookup field; every field read back."""
+
+ALL_ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute(FILTER, SPEC.by_name[FILTER].tf_type, input=True),
+    Attribute("id", "string", computed=True),
+    Attribute("ids", "list_of_string", computed=True),
+    Attribute(SPEC.plural, "list_of_object", computed=True),
+)
+"""`intune_derived_credentials`: an optional filter; the ids and objects found."""
+
+Provisioners = Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
+Connection = cdk.SSHProvisionerConnection | cdk.WinrmProvisionerConnection
 
 
-def _config(resource_type: str, provider: cdktf.TerraformProvider | None, depends_on: Any) -> Any:
-    # Equivalent to super().__init__(scope, id, terraform_resource_type=..., ...) without the
-    # generated code's per-call type checks (see constructs_lib._tokens.struct).
-    return struct(
-        cdktf.TerraformResourceConfig,
-        {
-            "terraform_resource_type": resource_type,
-            "terraform_generator_metadata": GENERATOR_METADATA,
-            "provider": provider,
-            "depends_on": list(depends_on) if depends_on is not None else None,
-        },
-    )
-
-
-def _hcl(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: {"value": value, "isBlock": False, "type": "simple", "storageClassType": "string"}
-        for name, value in attributes.items()
-    }
-
-
-def _issuer_value(issuer: Issuer | str, subject: str) -> str:
+def _issuer_value(issuer: Any, subject: str) -> Any:
     if isinstance(issuer, Issuer) or is_token(issuer):
-        return str(issuer)
-    problem = SPEC.by_name["issuer"].kind.check(issuer)  # the resource's rule, "did you mean" included
+        return str(issuer) if isinstance(issuer, Issuer) else issuer
+    problem = SPEC.by_name[FILTER].kind.check(issuer)  # the resource's rule, "did you mean" included
     if problem is None:
         return str(issuer)
-    raise SettingsInvalid([("issuer", problem)], subject)
+    raise SettingsInvalid([(FILTER, problem)], subject)
 
 
-class DataIntuneDerivedCredential(cdktf.TerraformDataSource):
+def _lookup_value(name: str, value: Any, subject: str) -> Any:
+    if not is_token(value) and (not isinstance(value, str) or not value.strip()):
+        raise SettingsInvalid([(name, f"{value!r} must be a non-blank string")], subject)
+    return value
+
+
+class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
     """Reads one existing derived credential settings object, Terraform data source
     `intune_derived_credential`, by its Graph id or by its exact display name.
 
-    Exactly one of `id_` and `display_name` is given. At plan time the provider fails with a clear
+    Exactly one of `id` and `display_name` is given. At plan time the provider fails with a clear
     message when no object matches, or when several share the display name (it lists their ids).
+    As in a generated binding, the construct id is `id_` because the data source has an `id`
+    argument, and every attribute's property is a token (``portal.issuer``).
 
     Args:
         scope: The stack (it needs an `IntuneProvider`).
-        id: Construct id, e.g. ``"portal"``.
-        id_: Graph id of the object, e.g. ``"4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a"``.
+        id_: Construct id, e.g. ``"portal"``.
+        id: Graph id of the object, e.g. ``"4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a"`` or
+            ``settings.id``.
         display_name: Exact (case-sensitive) display name, e.g. ``"Purebred derived credentials"``.
-        provider: An aliased `IntuneProvider`, e.g. ``provider=gov``. Default: the stack's `intune`.
-        depends_on: Resources to wait for, e.g. ``[settings]`` to read an object this stack creates.
+        connection, count, depends_on, for_each, lifecycle, provider, provisioners: Terraform's
+            meta-arguments, as on `DerivedCredentialSettings`; e.g. ``provider=gov``, or
+            ``depends_on=[settings]`` to read an object this stack creates.
 
     Raises:
-        SettingsInvalid: when both or neither of `id_` and `display_name` are given, or one is blank.
+        SettingsInvalid: when both or neither of `id` and `display_name` are given, or one is blank.
 
     Example::
 
@@ -73,74 +84,63 @@ class DataIntuneDerivedCredential(cdktf.TerraformDataSource):
         cdktf.TerraformOutput(stack, "portal_issuer", value=portal.issuer)
     """
 
-    tf_resource_type = ONE_TYPE
+    TF_RESOURCE_TYPE = ONE_TYPE
     """The Terraform data source type, ``intune_derived_credential``."""
+
+    if TYPE_CHECKING:  # what `install` adds below, for type checkers
+        id: str
+        id_input: str | None
+        display_name: str
+        display_name_input: str | None
+
+        @property
+        def issuer(self) -> str: ...
+        @property
+        def help_url(self) -> str: ...
+        @property
+        def notification_types(self) -> list[str]: ...
+        @property
+        def renewal_threshold_percentage(self) -> float: ...
+        def reset_id(self) -> None: ...
+        def reset_display_name(self) -> None: ...
 
     def __init__(
         self,
         scope: Construct,
-        id: str,
+        id_: str,
         *,
-        id_: str | None = None,
+        id: str | None = None,
         display_name: str | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        connection: Connection | None = None,
+        count: int | float | cdk.TerraformCount | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | Mapping[str, Any] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        provisioners: Provisioners | None = None,
     ) -> None:
-        subject = f"DataIntuneDerivedCredential {id!r}"
-        given = {"id": id_, "display_name": display_name}
-        chosen = {k: v for k, v in given.items() if v is not None}
+        subject = f"DataIntuneDerivedCredential {id_!r}"
+        chosen = {k: v for k, v in {"id": id, LOOKUP: display_name}.items() if v is not None}
         if len(chosen) != 1:
             raise SettingsInvalid(
-                [("id_", "give exactly one of id_ (the Graph id) and display_name (the exact name)")], subject
+                [("id", "give exactly one of id (the Graph id) and display_name (the exact name)")], subject
             )
-        for name, value in chosen.items():
-            if not is_token(value) and (not isinstance(value, str) or not value.strip()):
-                raise SettingsInvalid([(name, f"{value!r} must be a non-blank string")], subject)
-        self._attributes: dict[str, Any] = chosen
-        create(self, scope, id, _config(ONE_TYPE, provider, depends_on))
+        self._inputs: dict[str, Any] = {k: _lookup_value(k, v, subject) for k, v in chosen.items()}
+        start(self, scope, id_, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._attributes.items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self._inputs.items())
         return f"{type(self).__name__}({self.node.id!r}, {args})"
 
-    @property
-    def id(self) -> str:
-        """The object's Graph id (a token)."""
-        return self.get_string_attribute("id")
-
-    @property
-    def display_name(self) -> str:
-        """The object's display name (a token)."""
-        return self.get_string_attribute("display_name")
-
-    @property
-    def issuer(self) -> str:
-        """The object's issuer, e.g. ``purebred`` (a token)."""
-        return self.get_string_attribute("issuer")
-
-    @property
-    def help_url(self) -> str:
-        """The object's help URL (a token; null when unset)."""
-        return self.get_string_attribute("help_url")
-
-    @property
-    def notification_types(self) -> list[str]:
-        """The object's notification types (a list token), e.g. ``["companyPortal", "email"]``."""
-        return self.get_list_attribute("notification_types")
-
-    @property
-    def renewal_threshold_percentage(self) -> float:
-        """The object's renewal threshold percentage (a number token)."""
-        return self.get_number_attribute("renewal_threshold_percentage")
-
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        return self._attributes
-
-    def _synthesize_hcl_attributes(self) -> dict[str, Any]:
-        return _hcl(self._attributes)
+    def _set_input(self, name: str, value: Any) -> None:
+        if value is None:
+            self._inputs.pop(name, None)
+        else:
+            self._inputs[name] = _lookup_value(name, value, f"DataIntuneDerivedCredential {self.node.id!r}")
+        set_input(self, name, value)
 
 
-class DataIntuneDerivedCredentials(cdktf.TerraformDataSource):
+class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
     """Lists the tenant's derived credential settings, Terraform data source
     `intune_derived_credentials`, optionally only one issuer's.
 
@@ -149,8 +149,8 @@ class DataIntuneDerivedCredentials(cdktf.TerraformDataSource):
         id: Construct id, e.g. ``"all"``.
         issuer: Only this issuer's objects: an `Issuer` member or its string, e.g.
             ``Issuer.PUREBRED`` or ``"purebred"``. Default: every object.
-        provider: An aliased `IntuneProvider`, e.g. ``provider=gov``.
-        depends_on: Resources to wait for, e.g. ``[settings]``.
+        connection, count, depends_on, for_each, lifecycle, provider, provisioners: Terraform's
+            meta-arguments, e.g. ``provider=gov`` or ``depends_on=[settings]``.
 
     Raises:
         SettingsInvalid: when `issuer` is not one of the issuers.
@@ -161,8 +161,20 @@ class DataIntuneDerivedCredentials(cdktf.TerraformDataSource):
         cdktf.TerraformOutput(stack, "purebred_ids", value=purebred.ids)
     """
 
-    tf_resource_type = ALL_TYPE
+    TF_RESOURCE_TYPE = ALL_TYPE
     """The Terraform data source type, ``intune_derived_credentials``."""
+
+    if TYPE_CHECKING:  # what `install` adds below, for type checkers
+        issuer: str
+        issuer_input: str | None
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def ids(self) -> list[str]: ...
+        @property
+        def derived_credentials(self) -> cdk.IResolvable: ...
+        def reset_issuer(self) -> None: ...
 
     def __init__(
         self,
@@ -170,33 +182,40 @@ class DataIntuneDerivedCredentials(cdktf.TerraformDataSource):
         id: str,
         *,
         issuer: Issuer | str | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
+        connection: Connection | None = None,
+        count: int | float | cdk.TerraformCount | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | Mapping[str, Any] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        provisioners: Provisioners | None = None,
     ) -> None:
-        self._attributes: dict[str, Any] = {}
+        subject = f"DataIntuneDerivedCredentials {id!r}"
+        self._inputs: dict[str, Any] = {}
         if issuer is not None:
-            self._attributes["issuer"] = _issuer_value(issuer, f"DataIntuneDerivedCredentials {id!r}")
-        create(self, scope, id, _config(ALL_TYPE, provider, depends_on))
+            self._inputs[FILTER] = _issuer_value(issuer, subject)
+        start(self, scope, id, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
-        args = "".join(f", {k}={v!r}" for k, v in self._attributes.items())
+        args = "".join(f", {k}={v!r}" for k, v in self._inputs.items())
         return f"{type(self).__name__}({self.node.id!r}{args})"
 
-    @property
-    def ids(self) -> list[str]:
-        """Graph ids of the objects found, sorted by display name then id (a list token)."""
-        return self.get_list_attribute("ids")
-
-    @property
-    def derived_credentials(self) -> cdktf.IResolvable:
-        """The objects found (a token for a list of objects with `id` and every settings field)."""
-        return self.interpolation_for_attribute("derived_credentials")
-
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        return self._attributes
-
-    def _synthesize_hcl_attributes(self) -> dict[str, Any]:
-        return _hcl(self._attributes)
+    def _set_input(self, name: str, value: Any) -> None:
+        if value is None:
+            self._inputs.pop(name, None)
+        else:
+            self._inputs[name] = _issuer_value(value, f"DataIntuneDerivedCredentials {self.node.id!r}")
+        set_input(self, name, self._inputs.get(name))
 
 
-__all__ = ["DataIntuneDerivedCredential", "DataIntuneDerivedCredentials"]
+install(DataIntuneDerivedCredential, ONE_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
+install(DataIntuneDerivedCredentials, ALL_ATTRIBUTES, provider=PROVIDER_TYPE, data=True)
+
+__all__ = [
+    "ALL_ATTRIBUTES",
+    "FILTER",
+    "LOOKUP",
+    "ONE_ATTRIBUTES",
+    "DataIntuneDerivedCredential",
+    "DataIntuneDerivedCredentials",
+]

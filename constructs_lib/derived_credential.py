@@ -1,20 +1,21 @@
-"""`DerivedCredentialSettings`: one Intune derived credential settings object as a CDKTF resource."""
+"""`DerivedCredentialSettings`: one Intune derived credential settings object as a CDKTF resource,
+with the surface of a generated binding (meta-arguments, token getters, `*_input`, setters,
+`reset_*`, `TF_RESOURCE_TYPE`, import and move) derived from the schema's field list, plus
+construct-time validation of every literal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cdktf
 from constructs import Construct
 
-from constructs_lib._tokens import create, is_token, struct
-from constructs_lib.provider import GENERATOR_METADATA
+from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
+from constructs_lib._tokens import is_token
+from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
 from intune_model import (
-    FIELDS,
-    FIELDS_BY_NAME,
     Issuer,
     NotificationType,
     SettingsInvalid,
@@ -22,25 +23,32 @@ from intune_model import (
     state_from_model,
     validate_settings,
 )
-from intune_model.address import RESOURCE_TYPE
+from intune_model.address import PROVIDER_TYPE, RESOURCE_TYPE
+from intune_model.resources.derived_credential import SPEC
 
-# How each schema kind is written in HCL (`cdktf synth --hcl`): the shape cdktf's renderer reads.
-_HCL_SHAPES: dict[str, tuple[str, str]] = {
-    "string": ("simple", "string"),
-    "number": ("simple", "number"),
-    "set_of_string": ("set", "stringList"),
-}
+ATTRIBUTES: tuple[Attribute, ...] = (
+    *(Attribute(f.name, f.tf_type, input=True, required=f.required) for f in SPEC.fields),
+    Attribute("id", "string", computed=True),
+)
+"""The resource's attributes: every field of the spec as an input (its Terraform type, whether it is
+required), and the Graph id Intune assigns."""
 
 
-class DerivedCredentialSettings(cdktf.TerraformResource):
+class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     """Intune derived credential settings (Graph beta `deviceManagementDerivedCredentialSettings`),
     Terraform resource `intune_derived_credential`.
 
-    Every literal input is checked here, in the constructor, against the project's single schema
-    (`intune_model`): all problems are reported at once in one `SettingsInvalid` (a `ValueError`)
-    that names each field and what is allowed, and nothing is added to the construct tree. Inputs
-    that are CDKTF tokens (a `TerraformVariable`, another resource's attribute, ...) are passed
-    through unchecked; the provider validates them at plan time.
+    Every literal input is checked here, in the constructor (and in each setter), against the
+    project's single schema (`intune_model`): all problems are reported at once in one
+    `SettingsInvalid` (a `ValueError`) that names each field and what is allowed, and nothing is
+    added to the construct tree. Inputs that are tokens (a `TerraformVariable`, another resource's
+    attribute, an iterator's value, an `Fn` call, ...) pass through unchecked; the provider
+    validates them at plan time.
+
+    As with a generated binding, each attribute's property (``settings.display_name``) is a token
+    referencing it: use it in another construct or an output and Terraform orders the two. What was
+    set is ``settings.display_name_input``; setting ``settings.help_url = ...`` changes an input and
+    ``settings.reset_help_url()`` unsets an optional one.
 
     Args:
         scope: The construct (normally a `TerraformStack`) this resource belongs to. The stack
@@ -59,14 +67,21 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
             ``[NotificationType.COMPANY_PORTAL, NotificationType.EMAIL]``. Omitted if None.
         renewal_threshold_percentage: Whole percentage 0-100 of the credential's validity left
             when renewal starts, e.g. ``20``. Omitted if None.
+        connection: Connection for the provisioners, e.g. ``cdktf.SSHProvisionerConnection(...)``.
+        count: How many copies: a number or a ``cdktf.TerraformCount`` (its ``index`` is a token),
+            e.g. ``count=cdktf.TerraformCount.of(2)``. Not with `for_each`.
+        depends_on: Other resources this one must wait for, e.g. ``[other_settings]``.
+        for_each: One copy per element of a ``cdktf.TerraformIterator``, e.g.
+            ``TerraformIterator.from_list(["a", "b"])``; use ``it.value`` in the other arguments.
+        lifecycle: Terraform lifecycle rules, e.g.
+            ``cdktf.TerraformResourceLifecycle(prevent_destroy=True)`` (or the same as a dict).
         provider: The `IntuneProvider` to use, for an aliased provider configuration, e.g.
             ``provider=gov``. Default: the stack's default `intune` provider.
-        depends_on: Other resources this one must wait for, e.g. ``[other_settings]``.
-        lifecycle: Terraform lifecycle rules, e.g.
-            ``cdktf.TerraformResourceLifecycle(prevent_destroy=True)``.
+        provisioners: Provisioners to run, e.g. ``[cdktf.LocalExecProvisioner(...)]``.
 
     Raises:
         SettingsInvalid: if any literal input breaks the schema's rules.
+        TypeError: if `count` or `for_each` has the wrong type.
 
     Example::
 
@@ -81,10 +96,32 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
             renewal_threshold_percentage=20,
         )
         cdktf.TerraformOutput(stack, "purebred_id", value=purebred.id)
+
+        it = cdktf.TerraformIterator.from_list(["a", "b"])
+        DerivedCredentialSettings(stack, "per_team", for_each=it,
+                                  display_name=cdktf.Fn.format("DC %s", [it.value]), issuer="purebred")
     """
 
-    tf_resource_type = RESOURCE_TYPE
+    TF_RESOURCE_TYPE = RESOURCE_TYPE
     """The Terraform resource type, ``intune_derived_credential``."""
+
+    if TYPE_CHECKING:  # what `install` adds below, for type checkers (tests check the two agree)
+        display_name: str
+        display_name_input: str | None
+        issuer: str
+        issuer_input: str | None
+        help_url: str
+        help_url_input: str | None
+        notification_types: list[str]
+        notification_types_input: list[str] | None
+        renewal_threshold_percentage: float
+        renewal_threshold_percentage_input: float | None
+
+        @property
+        def id(self) -> str: ...
+        def reset_help_url(self) -> None: ...
+        def reset_notification_types(self) -> None: ...
+        def reset_renewal_threshold_percentage(self) -> None: ...
 
     def __init__(
         self,
@@ -96,36 +133,20 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         help_url: str | None = None,
         notification_types: Iterable[NotificationType | str] | None = None,
         renewal_threshold_percentage: int | float | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | dict[str, Any] | None = None,
+        connection: cdk.SSHProvisionerConnection | cdk.WinrmProvisionerConnection | None = None,
+        count: int | float | cdk.TerraformCount | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | Mapping[str, Any] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        provisioners: Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
+        | None = None,
     ) -> None:
-        if notification_types is not None and not isinstance(notification_types, str | list):
-            notification_types = list(notification_types)  # tuples, sets, generators
-        inputs: dict[str, Any] = {
-            "display_name": display_name,
-            "issuer": issuer,
-            "help_url": help_url,
-            "notification_types": notification_types,
-            "renewal_threshold_percentage": renewal_threshold_percentage,
-        }
-        self._attributes = _validated_attributes(inputs, subject=f"DerivedCredentialSettings {id!r}")
-        if isinstance(lifecycle, dict):
-            lifecycle = cdktf.TerraformResourceLifecycle(**lifecycle)
-        # Equivalent to super().__init__(scope, id, terraform_resource_type=..., provider=..., ...),
-        # without the generated code's per-call type checks: synthesizing thousands of settings
-        # stays as fast as with a generated binding.
-        config = struct(
-            cdktf.TerraformResourceConfig,
-            {
-                "terraform_resource_type": RESOURCE_TYPE,
-                "terraform_generator_metadata": GENERATOR_METADATA,
-                "provider": provider,
-                "depends_on": list(depends_on) if depends_on is not None else None,
-                "lifecycle": lifecycle,
-            },
-        )
-        create(self, scope, id, config)
+        arguments = locals()  # the keywords above are the spec's fields (tests/test_layout.py)
+        subject = f"DerivedCredentialSettings {id!r}"
+        inputs = {f.name: _coerced(f.name, arguments[f.name]) for f in SPEC.fields}
+        self._inputs = _validated_attributes(inputs, subject=subject)
+        start(self, scope, id, subject, meta_of(arguments))
 
     # ------------------------------------------------------------------ alternative constructors
 
@@ -135,13 +156,11 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         scope: Construct,
         id: str,
         config: Mapping[str, Any],
-        *,
-        provider: cdktf.TerraformProvider | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | dict[str, Any] | None = None,
+        **meta: Any,
     ) -> DerivedCredentialSettings:
         """One resource from a mapping of its fields under their Terraform names (what a JSON or
-        YAML file holds). Unknown keys are reported with the other problems in one `SettingsInvalid`.
+        YAML file holds); meta-arguments (`provider`, `count`, `for_each`, ...) as keywords.
+        Unknown keys are reported with the other problems in one `SettingsInvalid`.
 
         Example::
 
@@ -152,15 +171,15 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         subject = f"DerivedCredentialSettings {id!r}"
         if not isinstance(config, Mapping):
             raise SettingsInvalid([("config", f"expected a mapping of fields, got {config!r}")], subject)
-        unknown = [k for k in config if k not in FIELDS_BY_NAME]
+        unknown = [k for k in config if k not in SPEC.by_name]
         if unknown:
-            allowed = ", ".join(FIELDS_BY_NAME)
+            allowed = ", ".join(SPEC.by_name)
             raise SettingsInvalid(
                 [(str(k), f"unknown field; allowed fields: {allowed}") for k in unknown], subject
             )
-        if any(config.get(spec.name) is None for spec in FIELDS if spec.required):
+        if any(config.get(f.name) is None for f in SPEC.fields if f.required):
             validate_settings(config, subject=subject)  # raises, naming every missing field
-        return cls(scope, id, **config, provider=provider, depends_on=depends_on, lifecycle=lifecycle)
+        return cls(scope, id, **config, **meta)
 
     @classmethod
     def from_file(
@@ -169,7 +188,7 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         path: str | Path,
         *,
         stack: str | None = None,
-        provider: cdktf.TerraformProvider | None = None,
+        provider: cdk.TerraformProvider | None = None,
     ) -> dict[str, DerivedCredentialSettings]:
         """Every entry of a settings file (see `constructs_lib.settings_file`), keyed by entry key.
         Entries with an `import_id` adopt that existing object (a Terraform `import` block).
@@ -192,65 +211,32 @@ class DerivedCredentialSettings(cdktf.TerraformResource):
         return out
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._attributes.items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self._inputs.items())
         return f"{type(self).__name__}({self.node.id!r}, {args})"
 
-    # ------------------------------------------------------------------ inputs (read-only)
-
-    @property
-    def display_name(self) -> str:
-        """The display name (a token string if it was given as one)."""
-        return str(self._attributes["display_name"])
-
-    @property
-    def issuer(self) -> Issuer | str:
-        """The issuer as an `Issuer` member, or the token string it was given as."""
-        value = self._attributes["issuer"]
-        return value if is_token(value) else Issuer(value)
-
-    @property
-    def help_url(self) -> str | None:
-        """The help URL, or None if unset."""
-        value = self._attributes.get("help_url")
-        return None if value is None else str(value)
-
-    @property
-    def notification_types(self) -> tuple[NotificationType | str, ...] | None:
-        """The notification types sorted by value, or None if unset. Token elements stay strings."""
-        value = self._attributes.get("notification_types")
+    def _set_input(self, name: str, value: Any) -> None:
+        """Check one input (literals against the schema, tokens unchecked) and set it."""
+        subject = f"DerivedCredentialSettings {self.node.id!r}"
+        spec = SPEC.by_name[name]
+        value = _coerced(name, value)
         if value is None:
-            return None
-        if is_token(value):
-            return tuple(value)
-        return tuple(NotificationType(v) for v in value)
-
-    @property
-    def renewal_threshold_percentage(self) -> int | float | None:
-        """The renewal threshold (an int, or a float-encoded number token), or None if unset."""
-        value = self._attributes.get("renewal_threshold_percentage")
-        return None if value is None else value
-
-    # ------------------------------------------------------------------ attributes (tokens)
-
-    @property
-    def id(self) -> str:
-        """The Graph id Intune assigns on create: a token that resolves at apply time."""
-        return self.get_string_attribute("id")
-
-    # ------------------------------------------------------------------ synthesis
-
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        return self._attributes
-
-    def _synthesize_hcl_attributes(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, value in self._attributes.items():
-            kind, storage = _HCL_SHAPES[FIELDS_BY_NAME[name].kind]
-            out[name] = {"value": value, "isBlock": False, "type": kind, "storageClassType": storage}
-        return out
+            if spec.required:
+                raise SettingsInvalid([(name, "is required and cannot be reset")], subject)
+            self._inputs.pop(name, None)
+        elif is_token(value):
+            self._inputs[name] = value
+        else:
+            problems = check_fields({name: value})
+            if problems:
+                raise SettingsInvalid(problems, subject)
+            self._inputs[name] = value = _normalised(name, value)
+        set_input(self, name, value)
 
 
-__all__ = ["DerivedCredentialSettings"]
+install(DerivedCredentialSettings, ATTRIBUTES, provider=PROVIDER_TYPE)
+
+
+__all__ = ["ATTRIBUTES", "DerivedCredentialSettings"]
 
 
 def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, Any]:
@@ -259,32 +245,40 @@ def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, 
     if not tokens:
         model = validate_settings(inputs, subject=subject)
         state = state_from_model(model)
-        return {spec.name: state[spec.name] for spec in FIELDS if state[spec.name] is not None}
+        return {f.name: state[f.name] for f in SPEC.fields if state[f.name] is not None}
 
     literal = {name: value for name, value in inputs.items() if name not in tokens}
     problems = check_fields(literal)
-    for spec in FIELDS:
-        if spec.required and spec.name not in tokens and inputs.get(spec.name) is None:
-            allowed = f"; allowed values: {', '.join(spec.allowed)}" if spec.allowed else ""
-            problems.append((spec.name, f"is required{allowed}"))
+    for f in SPEC.fields:
+        if f.required and f.name not in tokens and inputs.get(f.name) is None:
+            allowed = f"; allowed values: {', '.join(f.allowed)}" if f.allowed else ""
+            problems.append((f.name, f"is required{allowed}"))
     if problems:
         raise SettingsInvalid(problems, subject)
     out: dict[str, Any] = {}
-    for spec in FIELDS:
-        value = inputs.get(spec.name)
+    for f in SPEC.fields:
+        value = inputs.get(f.name)
         if value is None:
             continue
-        if spec.name not in tokens:
-            value = _normalised(spec.name, value)
-        out[spec.name] = value
+        if f.name not in tokens:
+            value = _normalised(f.name, value)
+        out[f.name] = value
     return out
 
 
 def _normalised(name: str, value: Any) -> Any:
     """A checked literal as it is written to Terraform: enums as strings, sets sorted."""
-    kind = FIELDS_BY_NAME[name].kind
+    kind = SPEC.by_name[name].tf_type
     if kind == "set_of_string":
         return sorted({str(getattr(v, "value", v)) for v in value})
     if kind == "string":
         return str(getattr(value, "value", value))
+    return value
+
+
+def _coerced(name: str, value: Any) -> Any:
+    """Sets given as tuples, sets or generators become lists (what jsii and the checks take)."""
+    kind = SPEC.by_name[name].tf_type
+    if kind == "set_of_string" and not isinstance(value, str | list | None) and isinstance(value, Iterable):
+        return list(value)
     return value

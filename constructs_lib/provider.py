@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
 from constructs_lib._tokens import create, is_token, struct
+from constructs_lib.engine import cdk as cdktf
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION
 from intune_model.arguments import (
     BOOL_ARGUMENTS,

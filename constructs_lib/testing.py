@@ -21,7 +21,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import cdktf
+from constructs_lib.engine import cdk as cdktf
 
 __all__ = ["assert_synth", "synthesized"]
 
@@ -70,9 +70,9 @@ def assert_synth(stack: cdktf.TerraformStack, construct: type | str, /, **attrib
     if isinstance(construct, str):
         type_name, section = construct, None
     else:
-        type_name = str(getattr(construct, "tf_resource_type", ""))
+        type_name = str(getattr(construct, "TF_RESOURCE_TYPE", ""))
         if not type_name:
-            raise TypeError(f"{construct!r} has no tf_resource_type; pass a construct class or a type name")
+            raise TypeError(f"{construct!r} has no TF_RESOURCE_TYPE; pass a construct class or a type name")
         section = "data" if issubclass(construct, cdktf.TerraformDataSource) else "resource"
     document = synthesized(stack)
     expected = _plain(attributes)

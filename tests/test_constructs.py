@@ -62,7 +62,7 @@ def test_public_api() -> None:
     assert Issuer is intune_model.Issuer
     assert NotificationType is intune_model.NotificationType
     assert SettingsInvalid is intune_model.SettingsInvalid
-    assert DerivedCredentialSettings.tf_resource_type == RESOURCE_TYPE == "intune_derived_credential"
+    assert DerivedCredentialSettings.TF_RESOURCE_TYPE == RESOURCE_TYPE == "intune_derived_credential"
 
 
 def test_provider_arguments_match_the_provider_schema() -> None:
@@ -184,22 +184,61 @@ def test_notification_order_is_normalised(types: Any) -> None:
     IntuneProvider(stack, "intune")
     r = DerivedCredentialSettings(stack, "s", display_name="S", issuer="xTec", notification_types=types)
     assert resource_body(stack, "s")["notification_types"] == ["companyPortal", "email"]
-    assert r.notification_types == (NotificationType.COMPANY_PORTAL, NotificationType.EMAIL)
+    assert r.notification_types_input == ["companyPortal", "email"]
 
 
-def test_typed_read_only_properties() -> None:
+def test_inputs_are_what_was_set_and_getters_are_references() -> None:
     stack = new_stack()
     IntuneProvider(stack, "intune")
-    r = DerivedCredentialSettings(stack, "s", **{**FULL, "issuer": "purebred"})
-    assert r.display_name == "Purebred derived credentials"
-    assert r.issuer is Issuer.PUREBRED
-    assert r.help_url == "https://example.com/help"
-    assert r.renewal_threshold_percentage == 20
+    r = DerivedCredentialSettings(stack, "s", **{**FULL, "issuer": Issuer.PUREBRED})
+    assert r.display_name_input == "Purebred derived credentials"
+    assert r.issuer_input == "purebred" and type(r.issuer_input) is str
+    assert r.help_url_input == "https://example.com/help"
+    assert r.renewal_threshold_percentage_input == 20
     bare = DerivedCredentialSettings(stack, "bare", display_name="B", issuer="intercede")
-    assert bare.help_url is None and bare.notification_types is None
-    assert bare.renewal_threshold_percentage is None
-    with pytest.raises(AttributeError):
-        bare.display_name = "other"  # type: ignore[misc]
+    assert bare.help_url_input is None and bare.notification_types_input is None
+    assert bare.renewal_threshold_percentage_input is None
+    # every getter is a token: a reference to the attribute, as in a generated binding
+    for name in (
+        "display_name",
+        "issuer",
+        "help_url",
+        "notification_types",
+        "renewal_threshold_percentage",
+        "id",
+    ):
+        assert cdktf.Token.is_unresolved(getattr(bare, name)), name
+    cdktf.TerraformOutput(stack, "name", value=bare.display_name)
+    cdktf.TerraformOutput(stack, "pct", value=bare.renewal_threshold_percentage)
+    outputs = json.loads(cdktf.Testing.synth(stack))["output"]
+    assert outputs["name"]["value"] == "${intune_derived_credential.bare.display_name}"
+    assert outputs["pct"]["value"] == "${intune_derived_credential.bare.renewal_threshold_percentage}"
+    with pytest.raises(AttributeError, match="computed"):
+        bare.id = "x"  # type: ignore[misc]
+
+
+def test_setters_check_and_reset_unsets() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    r = DerivedCredentialSettings(stack, "s", **FULL)
+    r.display_name = "Renamed"
+    r.notification_types = ("email",)
+    r.reset_help_url()
+    r.reset_renewal_threshold_percentage()
+    body = resource_body(stack, "s")
+    assert body["display_name"] == "Renamed" and body["notification_types"] == ["email"]
+    assert "help_url" not in body and "renewal_threshold_percentage" not in body
+    assert r.help_url_input is None
+    with pytest.raises(SettingsInvalid, match="renewal_threshold_percentage: 150 is not allowed"):
+        r.renewal_threshold_percentage = 150
+    with pytest.raises(SettingsInvalid, match="issuer: 'acme' is not an issuer"):
+        r.issuer = "acme"
+    with pytest.raises(SettingsInvalid, match="display_name: is required"):
+        r.display_name = None  # type: ignore[assignment]
+    assert not hasattr(r, "reset_display_name") and not hasattr(r, "reset_issuer")
+    pct = cdktf.TerraformVariable(stack, "pct", type="number")
+    r.renewal_threshold_percentage = pct.number_value  # tokens pass to plan-time validation
+    assert resource_body(stack, "s")["renewal_threshold_percentage"] == "${var.pct}"
 
 
 def test_id_is_a_token_usable_in_outputs() -> None:
@@ -512,3 +551,61 @@ def test_duplicate_construct_id_is_refused() -> None:
     DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
     with pytest.raises(Exception, match="already a Construct with name"):
         DerivedCredentialSettings(stack, "s", display_name="S", issuer="purebred")
+
+
+def test_token_objects_pass_as_the_kind_of_their_field() -> None:
+    # an iterator's `value` is an IResolvable, not a string: a binding user wraps it in
+    # Token.as_string; the constructs take it as it is
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    it = cdktf.TerraformIterator.from_list(["a"])
+    r = DerivedCredentialSettings(
+        stack,
+        "s",
+        for_each=it,
+        display_name=it.value,
+        issuer=it.value,
+        notification_types=[it.value],
+        renewal_threshold_percentage=it.value,
+    )
+    r.help_url = it.value
+    body = resource_body(stack, "s")
+    assert body["display_name"] == body["issuer"] == body["help_url"] == "${each.value}"
+    assert body["notification_types"] == ["${each.value}"]
+    assert body["renewal_threshold_percentage"] == "${each.value}"
+
+
+def test_every_meta_argument_is_synthesized() -> None:
+    stack = new_stack()
+    gov = IntuneProvider(stack, "gov", alias="gov")
+    IntuneProvider(stack, "intune")
+    a = DerivedCredentialSettings(
+        stack,
+        "a",
+        display_name="A",
+        issuer="xTec",
+        lifecycle={"prevent_destroy": True},
+        connection=cdktf.SSHProvisionerConnection(type="ssh", host="h"),
+        provisioners=[cdktf.LocalExecProvisioner(type="local-exec", command="echo hi")],
+        provider=gov,
+    )
+    DerivedCredentialSettings(stack, "b", display_name="B", issuer="xTec", depends_on=[a], count=2)
+    a_body, b_body = resource_body(stack, "a"), resource_body(stack, "b")
+    assert a_body["lifecycle"] == {"prevent_destroy": True}
+    assert a_body["connection"] == {"host": "h", "type": "ssh"}
+    assert a_body["provisioner"] == [{"local-exec": {"command": "echo hi"}}]
+    assert a_body["provider"] == "intune.gov"
+    assert b_body["depends_on"] == ["intune_derived_credential.a"] and b_body["count"] == 2
+
+
+def test_meta_argument_mistakes_are_named() -> None:
+    stack = new_stack()
+    IntuneProvider(stack, "intune")
+    it = cdktf.TerraformIterator.from_list(["a"])
+    with pytest.raises(ValueError, match="count and for_each cannot both be set"):
+        DerivedCredentialSettings(stack, "x", display_name="X", issuer="xTec", count=2, for_each=it)
+    with pytest.raises(TypeError, match="count: expected a number or a TerraformCount"):
+        DerivedCredentialSettings(stack, "y", display_name="Y", issuer="xTec", count="2")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="for_each: expected a TerraformIterator"):
+        DerivedCredentialSettings(stack, "z", display_name="Z", issuer="xTec", for_each=["a"])  # type: ignore[arg-type]
+    assert children(stack) == ["intune"], "nothing half-added"

@@ -81,8 +81,8 @@ def test_data_source_constructs_synthesize() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({}, "give exactly one of id_"),
-        ({"id_": "a", "display_name": "b"}, "exactly one"),
+        ({}, "give exactly one of id "),
+        ({"id": "a", "display_name": "b"}, "exactly one"),
         ({"display_name": " "}, "non-blank"),
     ],
 )

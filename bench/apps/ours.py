@@ -1,13 +1,14 @@
-"""N `DerivedCredentialSettings` in one stack, synthesized with the construct library."""
+"""N `DerivedCredentialSettings` in one stack, synthesized with the construct library (on whichever
+engine the running Python has: cdktf, or cdktn in `.venv-cdktn`)."""
 
 from __future__ import annotations
 
 import sys
 
-import cdktf
 from common import setting
 
 from constructs_lib import DerivedCredentialSettings, IntuneProvider
+from constructs_lib.engine import cdk as cdktf
 
 
 def main(count: int, outdir: str) -> None:

@@ -1,9 +1,12 @@
 """The documented CDKTF example: one stack, one derived credential settings object, read back with
-a data source. Run with the cdktf CLI (`cdktf synth|deploy`, see cdktf.json here) or directly with
-`python main.py` (writes ./cdktf.out); credentials come from the AZURE_* environment variables.
-Needs the constructs' engine: `pip install 'terraform-provider-intune[cdktf]'`."""
+a data source. Run with the cdktf CLI (`cdktf synth|deploy`, see cdktf.json here), with the CDK
+Terrain CLI (`cdktn synth|deploy`, same cdktf.json), or directly with `python main.py` (writes
+./cdktf.out); credentials come from the AZURE_* environment variables.
 
-import cdktf
+It runs on whichever engine is installed (`pip install 'terraform-provider-intune[cdktf]'` or
+`[cdktn]`): `constructs_lib.engine.cdk` is that engine's module. A stack written for one engine only
+imports it directly instead (`import cdktf`, or `import cdktn as cdktf`)."""
+
 from constructs import Construct
 
 from constructs_lib import (
@@ -13,6 +16,7 @@ from constructs_lib import (
     Issuer,
     NotificationType,
 )
+from constructs_lib.engine import cdk as cdktf
 
 
 class Tenant(cdktf.TerraformStack):
@@ -28,7 +32,7 @@ class Tenant(cdktf.TerraformStack):
             notification_types=[NotificationType.COMPANY_PORTAL, NotificationType.EMAIL],
             renewal_threshold_percentage=20,
         )
-        read_back = DataIntuneDerivedCredential(self, "read_back", id_=purebred.id)
+        read_back = DataIntuneDerivedCredential(self, "read_back", id=purebred.id)
         cdktf.TerraformOutput(self, "purebred_id", value=purebred.id)
         cdktf.TerraformOutput(self, "read_back_issuer", value=read_back.issuer)
 

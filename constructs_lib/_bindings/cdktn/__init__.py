@@ -1,0 +1,1 @@
+"""The cdktn build of the generated binding's jsii assembly (see `constructs_lib._bindings`)."""

@@ -1,0 +1,65 @@
+"""`constructs_lib.engine`: CDKTF or CDK Terrain behind one import, and one clear error without either;
+the provider and its CLI need neither."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+
+import pytest
+
+from constructs_lib import engine
+
+WITHOUT_ENGINES = "import sys\nfor name in ('cdktf', 'cdktn'):\n    sys.modules[name] = None\n"
+
+
+def run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_without_an_engine_the_import_names_both_extras() -> None:
+    proc = run(WITHOUT_ENGINES + "import constructs_lib\n")
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: constructs_lib needs a CDK engine")
+    assert "pip install 'terraform-provider-intune[cdktf]'" in last
+    assert "pip install 'terraform-provider-intune[cdktn]'" in last
+
+
+def test_the_provider_and_cli_need_no_engine() -> None:
+    code = (
+        WITHOUT_ENGINES
+        + "sys.modules['constructs'] = None\n"
+        + "import terraform_provider_intune.main, terraform_provider_intune.cli\n"
+        + "from terraform_provider_intune.cli import main\n"
+        + "sys.argv = ['intune-provider', 'version']\n"
+        + "main()\n"
+    )
+    proc = run(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip(), "the CLI printed its version"
+
+
+def test_an_engine_the_app_imported_first_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("cdktn")
+    monkeypatch.delitem(sys.modules, "cdktf")
+    monkeypatch.setitem(sys.modules, "cdktn", fake)
+    assert engine.select() is fake
+
+
+def test_otherwise_cdktf_comes_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cdktf
+
+    monkeypatch.setitem(sys.modules, "cdktn", types.ModuleType("cdktn"))  # both loaded: no hint
+    assert engine.select() is cdktf
+    assert engine.ENGINES == ("cdktf", "cdktn")
+
+
+def test_a_broken_engine_is_not_reported_as_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in engine.ENGINES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "jsii", None)  # cdktf is installed but cannot load its runtime
+    with pytest.raises(ModuleNotFoundError) as info:
+        engine.select()
+    assert info.value.name == "jsii"
