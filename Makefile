@@ -25,7 +25,7 @@ test: check $(CDKTF) $(TF_RC) $(VENV_CDKTN)/bin/.installed ## lint, type-check, 
 	$(BIN)/pytest -q
 
 unit: $(BIN)/.installed ## only the fast tests
-	$(BIN)/pytest -q -m "not e2e and not cdktf_cli"
+	$(BIN)/pytest -q tests/unit -m "not e2e and not cdktf_cli"
 
 check: lint typecheck ## lint and type-check
 

@@ -142,7 +142,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         provisioners: Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
         | None = None,
     ) -> None:
-        arguments = locals()  # the keywords above are the spec's fields (tests/test_layout.py)
+        arguments = locals()  # the keywords above are the spec's fields (tests/unit/test_layout.py)
         subject = f"DerivedCredentialSettings {id!r}"
         inputs = {f.name: _coerced(f.name, arguments[f.name]) for f in SPEC.fields}
         self._inputs = _validated_attributes(inputs, subject=subject)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pipeline steps of docs/pipelines/github-actions.yml and docs/pipelines/azure-pipelines.yml,
-# runnable on any CI system or a laptop (and run by tests/test_e2e_pipeline.py against the emulator).
+# runnable on any CI system or a laptop (and run by tests/e2e/test_e2e_pipeline.py against the emulator).
 #
 #   intune-pipeline.sh provider              install the provider into a local Terraform mirror
 #   intune-pipeline.sh diff   [STACK...]     cdktf diff for each stack (readable plan; PR review)

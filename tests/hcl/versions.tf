@@ -1,4 +1,4 @@
-# Copied into every case's working directory by tests/test_e2e_hcl_idioms.py.
+# Copied into every case's working directory by tests/e2e/test_e2e_hcl_idioms.py.
 terraform {
   required_version = ">= 1.10" # ephemeral variables; removed blocks and import for_each need 1.7
   required_providers {

@@ -13,7 +13,7 @@ from tests.terraform_support import Workdir, install_provider
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "terraform"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "terraform"
 
 
 def test_terraform_test_of_the_example_module(tmp_path: Path, graph_emulator: GraphEmulator) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "cdktf"
 STACK = "intune-example"
 

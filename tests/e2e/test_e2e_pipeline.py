@@ -20,7 +20,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 SCRIPT = ROOT / "docs" / "pipelines" / "intune-pipeline.sh"
 

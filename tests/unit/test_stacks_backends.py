@@ -14,7 +14,7 @@ import pytest
 from intune_model.address import RESOURCE_TYPE
 from stacks import ConfigError, build_app, load_config, parse_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TENANTS = ROOT / "stacks" / "tenants.example.json"
 ENTRY = {"key": "a", "display_name": "A", "issuer": "purebred"}
 

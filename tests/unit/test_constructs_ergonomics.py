@@ -28,7 +28,7 @@ from constructs_lib import (
 )
 from constructs_lib.testing import assert_synth, synthesized
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def new_stack() -> cdktf.TerraformStack:

@@ -14,7 +14,7 @@ import pytest
 
 from intune_model.arguments import ARGUMENTS, SECRET_ARGUMENTS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = (
     "intune_model",
     "intune_graph",

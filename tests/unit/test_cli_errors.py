@@ -16,7 +16,7 @@ import pytest
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import address as a
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CLEARED = (
     a.ENV_TENANT_ID,

@@ -25,7 +25,7 @@ from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
-HCL = Path(__file__).parent / "hcl"
+HCL = Path(__file__).parents[1] / "hcl"
 INCONSISTENT = re.compile(r"inconsistent (result|final plan)|produced an (invalid|unexpected)", re.IGNORECASE)
 SECRET_NAME = "Sensitive-display-name-7Q2x"
 

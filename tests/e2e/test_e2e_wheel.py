@@ -24,7 +24,7 @@ from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # What only the extras bring: the CDK engine (`[cdktf]`) and the emulator's own package (`[emulator]`).
 EXTRA_ONLY = ("cdktf", "constructs", "jsii", "trustme")
 

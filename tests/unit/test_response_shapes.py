@@ -25,7 +25,7 @@ from terraform_provider_intune.data_sources import find_all, find_one
 from terraform_provider_intune.handler import Handler
 from tests.scripted_graph import FAST, StaticToken
 
-DOCS = Path(__file__).parent / "fixtures" / "graph_docs"
+DOCS = Path(__file__).parents[1] / "fixtures" / "graph_docs"
 OID = "bc650741-0741-bc65-4107-65bc410765bc"
 ENTITY = {
     "@odata.type": SPEC.odata_type,

@@ -10,7 +10,7 @@ import pytest
 from terraform_provider_intune import cli
 from terraform_provider_intune.docs import live_schema, pages, undocumented, write_docs
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_committed_docs_are_what_the_schema_generates() -> None:

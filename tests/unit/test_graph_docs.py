@@ -22,7 +22,7 @@ from terraform_provider_intune.data_sources import find_all
 from terraform_provider_intune.handler import DerivedCredentialHandler
 from tests.scripted_graph import FAST, StaticToken
 
-DOCS = Path(__file__).parent / "fixtures" / "graph_docs"
+DOCS = Path(__file__).parents[1] / "fixtures" / "graph_docs"
 PAGES = ("create", "get", "list", "update", "delete")
 DOC_ID = "bc650741-0741-bc65-4107-65bc410765bc"
 # The documented object as Terraform state.

@@ -17,7 +17,7 @@ from graph_emulator import GraphEmulator, start_emulator
 from intune_model import FIELDS
 from tests.terraform_support import Workdir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 STACK = "tenant-a"
 

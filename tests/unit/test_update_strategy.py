@@ -32,7 +32,7 @@ from terraform_provider_intune.plugin.server import replace_aware_servicer_class
 from terraform_provider_intune.plugin.values import RefinedUnknown
 from terraform_provider_intune.updates import patch_refused, refused_message
 from tests.scripted_graph import scripted_client
-from tests.test_provider_units import PRIOR
+from tests.unit.test_provider_units import PRIOR
 
 STATE = {**PRIOR, "notification_types": ["companyPortal", "email"], "renewal_threshold_percentage": 20}
 # What Terraform 1.6+ sends for `"Setting ${each.key}"`: unknown, not null, prefix "Setting ".

@@ -19,7 +19,7 @@ from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "/deviceManagement/testNotes"
 NOTE = {"title": "Hello", "colour": "red", "link": "https://example.com/a", "tags": ["b", "a"], "priority": 2}
 

@@ -18,7 +18,7 @@ from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).parent / "fixtures" / "state_v010"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "state_v010"
 
 
 def instances(state: dict[str, object]) -> dict[str, tuple[int, dict[str, object]]]:

@@ -32,7 +32,7 @@ from constructs_lib.derived_credential import ATTRIBUTES
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
 from tests.terraform_support import Workdir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
 # Terraform type name -> (generated module, generated class, our class, our attribute list, section)

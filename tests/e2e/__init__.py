@@ -1,0 +1,1 @@
+"""End-to-end tests: real terraform, the cdktf and cdktn CLIs, wheels in fresh venvs."""
