@@ -10,7 +10,8 @@ Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --da
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
-`--fault-seed N`, and `--patch-status 200|204`.
+`--fault-seed N`, and `--patch-status 200|204`. `--page-size N` sets how many objects a list page holds
+before `@odata.nextLink` (default 100).
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -119,6 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         faults=fault_plan(args),
         patch_status=args.patch_status,
+        page_size=args.page_size,
     )
     emulator.start()
     try:
@@ -242,6 +244,7 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
         if getattr(args, name) is not None:
             flags += [flag, str(getattr(args, name))]
     flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
+    flags += ["--page-size", str(args.page_size)]
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -252,6 +255,13 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
     group.add_argument("--error-status", default="503", help="statuses for --error-rate, e.g. 503,504")
     group.add_argument("--retry-after-date", action="store_true", help="send Retry-After as an HTTP date")
     group.add_argument("--patch-status", type=int, choices=(200, 204), default=204, help="PATCH answer")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -267,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", required=True, help="directory for credentials, data, CA and logs")
         if name in ("serve", "start"):
             p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+            p.add_argument(
+                "--page-size", type=_positive, default=100, help="objects per list page (default 100)"
+            )
             _add_fault_flags(p)
         if name == "serve":
             p.add_argument("--verbose", action="store_true", help="log each request to stderr")

@@ -3,7 +3,7 @@
 Request bodies are judged by `intune_model` (the project's single schema); this module adds only
 what Graph itself does around the fields: server-assigned ids and defaults, the normalised flags
 string, OData collection options (`$filter` with `eq`/`and` on `displayName`, `issuer`, `id`;
-`$top`; `$count=true`; `$skiptoken` paging) and Graph's error shape.
+`$top`; `$count=true`; `$select`; `$skiptoken` paging with `@odata.nextLink`) and Graph's error shape.
 """
 
 from __future__ import annotations
@@ -134,6 +134,26 @@ def _decode_skiptoken(token: str) -> int:
         raise FilterError(f"invalid $skiptoken {token!r}") from None
 
 
+def parse_select(text: str | None) -> frozenset[str] | None:
+    """`$select=displayName,issuer` as the set of properties to return (`id` always comes back);
+    None when absent. An unknown property is refused, as Graph does."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n != "id" and n not in FIELDS_BY_GRAPH_NAME]
+    if unknown or not names:
+        raise FilterError(
+            f"Could not find a property named '{(unknown or [text])[0]}' on type '{ODATA_TYPE.lstrip('#')}'."
+        )
+    return frozenset(names)
+
+
+def _project(obj: Mapping[str, Any], selected: frozenset[str] | None) -> dict[str, Any]:
+    if selected is None:
+        return dict(obj)
+    return {k: v for k, v in obj.items() if k == "id" or k in selected}
+
+
 def normalise(prop: str, value: Any) -> Any:
     """A property value as Graph stores it (flags in declaration order)."""
     if prop in _FLAGS and isinstance(value, str):
@@ -173,7 +193,7 @@ class DerivedCredentials:
         elif len(rest) == 1:
             oid = rest[0]
             handlers = {
-                "GET": lambda: self.get(ctx, oid),
+                "GET": lambda: self.get(request, ctx, oid),
                 "PATCH": lambda: self.update(request, ctx, oid),
                 "DELETE": lambda: self.delete(ctx, oid),
             }
@@ -248,11 +268,15 @@ class DerivedCredentials:
         location = f"{ctx.base}/beta/{COLLECTION}/{obj['id']}"
         return Response.json(201, self._entity(ctx, obj), [("Location", location)])
 
-    def get(self, ctx: GraphContext, oid: str) -> Response:
+    def get(self, request: Request, ctx: GraphContext, oid: str) -> Response:
+        try:
+            selected = parse_select(request.query.get("$select"))
+        except FilterError as exc:
+            return ctx.error(400, "BadRequest", str(exc))
         obj = self.store.get(ctx.tenant_id, oid)
         if obj is None:
             return _not_found(ctx, oid)
-        return Response.json(200, self._entity(ctx, obj))
+        return Response.json(200, self._entity(ctx, _project(obj, selected)))
 
     def update(self, request: Request, ctx: GraphContext, oid: str) -> Response:
         body = self._body(request, ctx)
@@ -285,6 +309,10 @@ class DerivedCredentials:
             after = _decode_skiptoken(q["$skiptoken"]) if "$skiptoken" in q else 0
         except FilterError as exc:
             return ctx.error(400, "BadRequest", f"Invalid filter clause: {exc}.")
+        try:
+            selected = parse_select(q.get("$select"))
+        except FilterError as exc:
+            return ctx.error(400, "BadRequest", str(exc))
         size = self.page_size
         if "$top" in q:
             top = q["$top"].strip()
@@ -297,12 +325,12 @@ class DerivedCredentials:
         page, more = rows[:size], len(rows) > size
         payload: dict[str, Any] = {
             "@odata.context": f"{ctx.base}/beta/$metadata#{COLLECTION}",
-            "value": [{"@odata.type": ODATA_TYPE, **obj} for _, obj in page],
+            "value": [{"@odata.type": ODATA_TYPE, **_project(obj, selected)} for _, obj in page],
         }
         if q.get("$count", "").strip().lower() == "true":  # Graph's total of matching objects
             payload["@odata.count"] = len(self.store.list(ctx.tenant_id, equals=equals))
         if more and page:
-            params = {k: v for k, v in q.items() if k in ("$filter", "$top")}
+            params = {k: v for k, v in q.items() if k in ("$filter", "$top", "$select")}
             params["$skiptoken"] = _encode_skiptoken(page[-1][0])
             payload["@odata.nextLink"] = f"{ctx.base}/beta/{COLLECTION}?{urlencode(params)}"
         return Response.json(200, payload)
