@@ -28,6 +28,8 @@ from terraform_provider_intune.adoption import LEDGER, CreateLedger
 Props = dict[str, Any]
 IMPORT_GRACE_S = 5.0
 ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
+# issue 13 (scale-a): the fields a read needs, asked of the snapshot's listing with `$select`.
+SNAPSHOT_SELECT = ("id", *FIELDS_BY_GRAPH_NAME)
 
 
 class HandlerError(Exception):
@@ -179,7 +181,9 @@ class DerivedCredentialHandler:
     def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
         """None when Graph no longer has the object (Terraform then plans to create it again)."""
         with self._client.operation():
-            found = self._client.get(self.collection, item_id)
+            # issue 13 (scale-a): served from the process's one paged listing of the collection; an id
+            # missing from it, or written by this process, is read with its own GET, as before.
+            found = self._client.snapshot(self.collection, SNAPSHOT_SELECT).get(item_id)
         return None if found is None else reconcile(prior, from_graph(found))
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
