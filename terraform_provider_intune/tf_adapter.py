@@ -7,6 +7,7 @@ escaped would reach the user as an opaque "Plugin error".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import traceback
@@ -96,6 +97,14 @@ class IntuneProvider(Provider):
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
         self._config = _known(config)
+        # issue 13 (scale-a): build the client and fetch the token in the background while Terraform
+        # carries on (schemas, validate, planning); the first Graph call waits for them, not longer.
+        threading.Thread(target=self._warm_up, name="intune-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        """Best effort (issue 13, scale-a): a failure is left for the first real call to report."""
+        with contextlib.suppress(Exception):  # the call that needs Graph raises it again, as a diagnostic
+            self.client().tokens.token()
 
     def get_data_sources(self) -> list[Any]:
         return [DerivedCredentialDataSource, DerivedCredentialsDataSource]
