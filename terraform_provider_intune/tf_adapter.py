@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import traceback
 from collections.abc import Callable
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 # and `terraform validate` never loads the client at all.
 
 T = TypeVar("T")
+ENV_WARM_UP = "INTUNE_PROVIDER_WARM_UP"  # issue 13 (scale-a)
 RESOURCE_NAME = RESOURCE_TYPE.removeprefix(f"{PROVIDER_TYPE}_")
 
 _TF_TYPES: dict[str, Callable[[], Any]] = {
@@ -99,7 +101,9 @@ class IntuneProvider(Provider):
         self._config = _known(config)
         # issue 13 (scale-a): build the client and fetch the token in the background while Terraform
         # carries on (schemas, validate, planning); the first Graph call waits for them, not longer.
-        threading.Thread(target=self._warm_up, name="intune-warm-up", daemon=True).start()
+        # INTUNE_PROVIDER_WARM_UP=0 turns it off (and lets the bench measure it against its absence).
+        if os.environ.get(ENV_WARM_UP, "1").strip() != "0":
+            threading.Thread(target=self._warm_up, name="intune-warm-up", daemon=True).start()
 
     def _warm_up(self) -> None:
         """Best effort (issue 13, scale-a): a failure is left for the first real call to report."""

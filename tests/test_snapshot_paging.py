@@ -206,3 +206,31 @@ class _NoWriteSlots:
         raise AssertionError("a batch of GETs took a write slot")
 
     succeeded = throttled = acquire
+
+
+def test_configure_fetches_the_token_in_the_background_and_leaves_failures_to_the_first_call(
+    emu: GraphEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tf.utils import Diagnostics
+
+    from terraform_provider_intune.config import ConfigProblems
+    from terraform_provider_intune.tf_adapter import ENV_WARM_UP, IntuneProvider
+
+    provider = IntuneProvider()
+    provider.configure_provider(Diagnostics(), {})
+    warm = next(t for t in threading.enumerate() if t.name == "intune-warm-up")
+    warm.join(30)
+    client = provider._client
+    assert client is not None and client.tokens._token is not None  # ready before any Graph call
+    monkeypatch.delenv("AZURE_TENANT_ID")
+    broken = IntuneProvider()
+    broken.configure_provider(Diagnostics(), {})  # no tenant: the warm-up fails quietly
+    for t in threading.enumerate():
+        if t.name == "intune-warm-up":
+            t.join(30)
+    with pytest.raises(ConfigProblems, match="tenant_id"):
+        broken.client()  # and the call that needs Graph reports it
+    monkeypatch.setenv(ENV_WARM_UP, "0")
+    cold = IntuneProvider()
+    cold.configure_provider(Diagnostics(), {})
+    assert cold._client is None and not any(t.name == "intune-warm-up" for t in threading.enumerate())
