@@ -12,7 +12,8 @@ Fault injection (see `graph_emulator.faults`) is switched on with flags of `serv
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
 `--fault-seed N`, `--refuse-patch 400|405`, `--ignore-patch`, `--revoke-tokens N`, and
 `--patch-status 200|204` (200, the documented answer, by default). `--token-lifetime S` sets how long
-issued access tokens live (default 3599 s).
+issued access tokens live (default 3599 s). `--page-size N` sets how many objects a list page holds
+before `@odata.nextLink` (default 100).
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -123,6 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         faults=fault_plan(args),
         patch_status=args.patch_status,
         token_lifetime=args.token_lifetime,
+        page_size=args.page_size,
     )
     emulator.start()
     try:
@@ -255,6 +257,7 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
     flags += ["--error-status", str(args.error_status), "--patch-status", str(args.patch_status)]
     flags += ["--token-lifetime", str(args.token_lifetime)]
     flags += ["--ignore-patch"] if args.ignore_patch else []
+    flags += ["--page-size", str(args.page_size)]
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -275,6 +278,13 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graph-emulator", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -288,6 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", required=True, help="directory for credentials, data, CA and logs")
         if name in ("serve", "start"):
             p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+            p.add_argument(
+                "--page-size", type=_positive, default=100, help="objects per list page (default 100)"
+            )
             _add_fault_flags(p)
         if name == "serve":
             p.add_argument("--verbose", action="store_true", help="log each request to stderr")

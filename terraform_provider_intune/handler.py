@@ -180,7 +180,9 @@ class Handler:
     def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
         """None when Graph no longer has the object (Terraform then plans to create it again)."""
         with self._client.operation():
-            found = self._client.get(self.collection, item_id)
+            # Served from the process's one paged `$select` listing of the collection; an id missing
+            # from it, or written by this process, is read with its own GET, as before.
+            found = self._client.snapshot(self.collection, self.spec.graph_select).get(item_id)
         return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
