@@ -1,12 +1,14 @@
 """`python -m bench`: run every row, print the table, write `docs/benchmarks.md`.
 
-python -m bench              # everything (about 6 minutes on 2 cores)
+python -m bench              # everything but the heavy groups (about 10 minutes on 2 cores)
 python -m bench synth plan   # only the named groups (the growth table needs "apply")
 BENCH_SCALE=0.5 python -m bench   # half the repetitions
+BENCH_HEAVY=1 python -m bench     # also the heavy groups (`tenant-growth`, `cdktf-tenants`: minutes each)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -16,7 +18,7 @@ from bench import apply_rows, cdktf_rows, machine, report, synth_rows
 from bench.context import Context
 from bench.env import ROOT
 from bench.result import Row
-from bench.rows import GROUPS
+from bench.rows import GROUPS, HEAVY
 
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -39,7 +41,11 @@ def main(argv: list[str]) -> int:
     synth_growth: dict[int, dict[str, float]] = {}
     apply_growth: dict[int, dict[str, float]] = {}
 
+    heavy = os.environ.get("BENCH_HEAVY", "") not in ("", "0")
+
     def want(name: str) -> bool:
+        if name in HEAVY and not heavy:
+            return name in wanted
         return not wanted or any(name.startswith(w) for w in wanted)
 
     def progress(name: str) -> None:

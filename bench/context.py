@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bench.env import Emulator, Mirror
 
+MAX_TENANTS = 100
+
 
 @dataclass
 class Context:
@@ -26,8 +28,11 @@ class Context:
 
     @classmethod
     def create(cls) -> Context:
+        from bench.tenant_rows import register_tenants
+
         scratch = Path(tempfile.mkdtemp(prefix="intune-bench-"))
         mirror = Mirror(scratch / "terraform")
+        register_tenants(scratch / "emulator", MAX_TENANTS)  # for the many-tenant rows
         emulator = Emulator(scratch / "emulator").start()
         return cls(scratch, mirror, emulator, float(os.environ.get("BENCH_SCALE", "1")))
 

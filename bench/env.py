@@ -76,14 +76,17 @@ class Emulator:
     """The Graph emulator in its own process (`graph-emulator start`), so it never shares a GIL with
     the bench or the provider."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, flags: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
+        self.flags = flags  # e.g. ("--latency", "0.15", "--page-size", "100")
         self.env: dict[str, str] = {}
 
     def start(self) -> Emulator:
         exe = [sys.executable, "-m", "graph_emulator"]
         subprocess.run(
-            [*exe, "start", "--data-dir", str(self.data_dir)], check=True, stdout=subprocess.DEVNULL
+            [*exe, "start", "--data-dir", str(self.data_dir), *self.flags],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         self.env = read_env_file(self.data_dir / ENV_FILE)
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bench import cdktf_tenants, read_strategies, tenant_rows
 from bench.context import Context
 from bench.provider_rows import handshake_row, plan_row
 from bench.result import Row
@@ -18,4 +19,14 @@ GROUPS: list[tuple[str, Group]] = [
     ("handshake", lambda ctx: [handshake_row(ctx)]),
     ("plan", lambda ctx: [plan_row(ctx)]),
     ("throttled apply (issue 4)", lambda ctx: [throttled_row(ctx)]),
+    ("reads", lambda ctx: read_strategies.rows(read_strategies.measure(ctx.repeats(5)))),
+    ("fixed", tenant_rows.fixed_cost_row),
+    ("tenants", tenant_rows.tenants_row),
+    ("latency", tenant_rows.latency_row),
+    ("tenant-growth", tenant_rows.growth_rows),
+    ("cdktf-tenants", cdktf_tenants.rows),
 ]
+
+# Groups of several minutes: run only when named (`python -m bench tenant-growth`) or with
+# BENCH_HEAVY=1 (`BENCH_HEAVY=1 make bench`).
+HEAVY = frozenset({"tenant-growth", "cdktf-tenants"})

@@ -16,7 +16,8 @@ from typing import Any, overload
 
 @dataclass(frozen=True)
 class Request:
-    """One HTTP request as the dispatcher sees it. `headers` keys are lower-case."""
+    """One HTTP request as the dispatcher sees it. `headers` keys are lower-case. `batch_item`:
+    one of the requests inside a `POST /$batch` (its latency was paid by the batch call)."""
 
     method: str
     path: str
@@ -24,6 +25,7 @@ class Request:
     raw_query: str
     headers: Mapping[str, str]
     body: bytes
+    batch_item: bool = False
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)

@@ -14,7 +14,8 @@ Fault injection (see `graph_emulator.faults`) is switched on with flags of `serv
 `--drop-field PROP`, `--unknown-enum-member PROP`, `--subtype-answers`, and `--patch-status 200|204`
 (200, the documented answer, by default). `--token-lifetime S` sets how long issued access tokens live
 (default 3599 s). `--strict-rules` judges request bodies by the project's stricter rules too, not only
-by the ones Graph documents.
+by the ones Graph documents. `--page-size N` sets how many
+objects a list page holds before `@odata.nextLink` (default 100).
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
 environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
@@ -126,6 +127,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         patch_status=args.patch_status,
         token_lifetime=args.token_lifetime,
         strict_rules=args.strict_rules,
+        page_size=args.page_size,
     )
     emulator.start()
     try:
@@ -270,6 +272,7 @@ def fault_flags(args: argparse.Namespace) -> list[str]:
     flags += ["--wrap-get-body"] if args.wrap_get_body else []
     flags += ["--subtype-answers"] if args.subtype_answers else []
     flags += ["--strict-rules"] if args.strict_rules else []
+    flags += ["--page-size", str(args.page_size)]
     return flags + (["--retry-after-date"] if args.retry_after_date else [])
 
 
@@ -303,6 +306,13 @@ def _add_fault_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graph-emulator", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -316,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", required=True, help="directory for credentials, data, CA and logs")
         if name in ("serve", "start"):
             p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+            p.add_argument(
+                "--page-size", type=_positive, default=100, help="objects per list page (default 100)"
+            )
             _add_fault_flags(p)
         if name == "serve":
             p.add_argument("--verbose", action="store_true", help="log each request to stderr")

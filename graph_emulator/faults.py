@@ -20,7 +20,8 @@ or from the CLI: `graph-emulator start --data-dir D --write-rate 5 --error-rate 
 * `error_rate`, `error_statuses`: that fraction of Graph calls fails with a status drawn from
   `error_statuses`. A 503 is refused before any work; a 500/502/504 comes after the work was done
   (a gateway that timed out), so a POST answered 504 did store its object.
-* `latency_s`: every Graph call is answered this much later.
+* `latency_s`: every Graph call is answered this much later (a `$batch` call once, not per item).
+  Each connection has its own server thread, so concurrent calls wait side by side.
 * `read_lag_s`: a new object 404s on GET, and is missing from lists, for this long after its POST.
 * `drop_after_post_every`: every Nth successful POST is stored, then its connection is closed
   without an answer.
@@ -151,7 +152,7 @@ class FaultPlan(Faults):
     # ------------------------------------------------------------------ the hook
 
     def before(self, request: Request, tenant_id: str) -> Response | None:
-        if self.latency_s > 0:
+        if self.latency_s > 0 and not request.batch_item:
             time.sleep(self.latency_s)
         is_write = request.method in WRITES
         with self._lock:

@@ -7,8 +7,8 @@ on create, no unknown properties), and in the `strict_rules` mode also by the pr
 (`model_problem`: no blank names, http(s) URLs, 0-100, `none` alone, flags by name). This module
 adds only what Graph itself does around the fields: server-assigned ids and defaults, normalised
 values (flags in declaration order), OData collection options (`$filter` with `eq`/`and` on `id` and
-the spec's lookup, adoption and list-filter properties; `$top`; `$count=true`; `$skiptoken` paging)
-and Graph's error shape.
+the spec's lookup, adoption and list-filter properties; `$top`; `$count=true`; `$select`;
+`$skiptoken` paging with `@odata.nextLink`) and Graph's error shape.
 """
 
 from __future__ import annotations
@@ -127,6 +127,27 @@ def _decode_skiptoken(token: str) -> int:
         raise FilterError(f"invalid $skiptoken {token!r}") from None
 
 
+def parse_select(spec: ResourceSpec, text: str | None) -> frozenset[str] | None:
+    """`$select=a,b` as the set of Graph properties to return (`id` always comes back); None when
+    absent. A property the spec does not have is refused, as Graph does."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n != "id" and n not in spec.by_graph_name]
+    if unknown or not names:
+        raise FilterError(
+            f"Could not find a property named '{(unknown or [text])[0]}' on type "
+            f"'{spec.odata_type.lstrip('#')}'."
+        )
+    return frozenset(names)
+
+
+def _project(obj: Mapping[str, Any], selected: frozenset[str] | None) -> dict[str, Any]:
+    if selected is None:
+        return dict(obj)
+    return {k: v for k, v in obj.items() if k == "id" or k in selected}
+
+
 def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
     """A property value as Graph stores it (flags in declaration order). Without a spec, the first
     registered spec that has the property decides."""
@@ -231,7 +252,7 @@ class Collection:
         elif len(rest) == 1:
             oid = rest[0]
             handlers = {
-                "GET": lambda: self.get(ctx, oid),
+                "GET": lambda: self.get(request, ctx, oid),
                 "PATCH": lambda: self.update(request, ctx, oid),
                 "DELETE": lambda: self.delete(ctx, oid),
             }
@@ -307,11 +328,15 @@ class Collection:
         location = f"{ctx.base}/beta/{self.path}/{obj['id']}"
         return Response.json(201, self._entity(ctx, obj), [("Location", location)])
 
-    def get(self, ctx: GraphContext, oid: str) -> Response:
+    def get(self, request: Request, ctx: GraphContext, oid: str) -> Response:
+        try:
+            selected = parse_select(self.spec, request.query.get("$select"))
+        except FilterError as exc:
+            return ctx.error(400, "BadRequest", str(exc))
         obj = self.store.get(ctx.tenant_id, oid, self.key)
         if obj is None:
             return self._not_found(ctx, oid)
-        return Response.json(200, self._entity(ctx, obj))
+        return Response.json(200, self._entity(ctx, _project(obj, selected)))
 
     def update(self, request: Request, ctx: GraphContext, oid: str) -> Response:
         body = self._body(request, ctx)
@@ -344,6 +369,10 @@ class Collection:
             after = _decode_skiptoken(q["$skiptoken"]) if "$skiptoken" in q else 0
         except FilterError as exc:
             return ctx.error(400, "BadRequest", f"Invalid filter clause: {exc}.")
+        try:
+            selected = parse_select(self.spec, q.get("$select"))
+        except FilterError as exc:
+            return ctx.error(400, "BadRequest", str(exc))
         size = self.page_size
         if "$top" in q:
             top = q["$top"].strip()
@@ -358,12 +387,12 @@ class Collection:
         page, more = rows[:size], len(rows) > size
         payload: dict[str, Any] = {
             "@odata.context": f"{ctx.base}/beta/$metadata#{self.path}",
-            "value": [{"@odata.type": self.spec.odata_type, **obj} for _, obj in page],
+            "value": [{"@odata.type": self.spec.odata_type, **_project(obj, selected)} for _, obj in page],
         }
         if q.get("$count", "").strip().lower() == "true":  # Graph's total of matching objects
             payload["@odata.count"] = len(self.store.list(ctx.tenant_id, collection=self.key, equals=equals))
         if more and page:
-            params = {k: v for k, v in q.items() if k in ("$filter", "$top")}
+            params = {k: v for k, v in q.items() if k in ("$filter", "$top", "$select")}
             params["$skiptoken"] = _encode_skiptoken(page[-1][0])
             payload["@odata.nextLink"] = f"{ctx.base}/beta/{self.path}?{urlencode(params)}"
         return Response.json(200, payload)

@@ -41,6 +41,8 @@ except ModuleNotFoundError as missing:  # the one package only the emulator uses
     ) from missing
 
 from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, Response
+from graph_emulator.batch import BATCH_SEGMENT, answer_batch
+from graph_emulator.faults import FaultPlan
 from graph_emulator.graph import GraphCollections, GraphContext, graph_error, normalise
 from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
 from graph_emulator.identity_types import FederatedCredential
@@ -77,7 +79,10 @@ class GraphEmulator:
         strict_rules: False (default) judges request bodies by the rules Graph documents only (types,
             enum members, required properties on create); True adds the project's stricter rules (no
             blank names, http(s) URLs, 0-100, `none` alone, flags by name). May be changed while running.
-        page_size: most objects per list page before `@odata.nextLink`.
+        page_size: most objects per list page before `@odata.nextLink` (and the most `$top` gives).
+        latency_s: seconds every Graph call waits before it is answered (a `$batch` call once);
+            shorthand for `faults=FaultPlan(latency_s=...)`, combined with `faults` if that is a
+            `FaultPlan`. Concurrent calls wait side by side (a thread per connection).
         tenant_id, client_id, client_secret: override the stored primary credentials for this run.
         token_lifetime: seconds an access token is valid (`expires_in`); a few seconds makes a run
             outlive its tokens.
@@ -101,6 +106,7 @@ class GraphEmulator:
         client_secret: str | None = None,
         token_lifetime: int = 3599,
         faults: Faults | None = None,
+        latency_s: float | None = None,
         verbose: bool = False,
     ) -> None:
         if data_dir is None:
@@ -113,7 +119,11 @@ class GraphEmulator:
         self.page_size = page_size
         self.patch_status = patch_status
         self.strict_rules = strict_rules
-        self.faults = faults or Faults()
+        self.faults = faults or (Faults() if latency_s is None else FaultPlan())
+        if latency_s is not None:
+            if not isinstance(self.faults, FaultPlan):
+                raise TypeError("latency_s needs faults to be a FaultPlan (or None)")
+            self.faults.update(latency_s=latency_s)
         self.verbose = verbose
         self.requests = RequestLog()
         primary, extras = load_credentials(
@@ -132,6 +142,20 @@ class GraphEmulator:
         self._store: ObjectStore | None = None
         self._graph: GraphCollections | None = None
         self._port = 0
+
+    @property
+    def page_size(self) -> int:
+        """Most objects per list page. May be changed while running."""
+        return self._page_size
+
+    @page_size.setter
+    def page_size(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("page_size must be at least 1")
+        self._page_size = value
+        if getattr(self, "_graph", None) is not None:
+            assert self._graph is not None
+            self._graph.page_size = value
 
     @property
     def patch_status(self) -> int:
@@ -456,8 +480,35 @@ class GraphEmulator:
             graph = self._graph
             if graph is None:
                 return ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
-            response = graph.route(request, ctx, rest)
+            if [s.lower() for s in rest] == [BATCH_SEGMENT] and request.method == "POST":
+                response = answer_batch(
+                    request,
+                    version,
+                    lambda item: self._batch_item(item, ctx, info.tenant_id),
+                    lambda message: ctx.error(400, "BadRequest", message),
+                )
+            else:
+                response = graph.route(request, ctx, rest)
         return self.faults.after(request, info.tenant_id, response)
+
+    def _batch_item(self, request: Request, outer: GraphContext, tenant_id: str) -> Response:
+        """One request of a `$batch`: faults, route and record as for a call of its own."""
+        ctx = GraphContext(
+            request_id=outer.request_id,
+            client_request_id=request.header("client-request-id") or outer.client_request_id,
+            base=outer.base,
+            tenant_id=tenant_id,
+        )
+        graph = self._graph
+        segments = [s for s in request.path.split("/") if s]
+        response = self.faults.before(request, tenant_id)
+        if response is None:
+            if graph is None:
+                response = ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
+            else:
+                response = self.faults.after(request, tenant_id, graph.route(request, ctx, segments[1:]))
+        self._record(request, ctx, response)
+        return response
 
     def _record(self, request: Request, ctx: GraphContext, response: Response) -> None:
         body: Any = None

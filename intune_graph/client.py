@@ -22,9 +22,9 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -38,6 +38,10 @@ from intune_model.errors import IntuneError, MessageError, UnexpectedBody
 # Judges one object of an answer: returns it (perhaps unwrapped) or raises `UnexpectedBody`.
 Judge = Callable[[dict[str, Any]], dict[str, Any]]
 
+if TYPE_CHECKING:
+    from intune_graph.snapshot import CollectionSnapshot
+
+BATCH_LIMIT = 20  # requests per Graph JSON batch
 RETRYABLE_ALWAYS = frozenset({429, 503})  # refused before any work: safe even for POST
 RETRYABLE_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -93,7 +97,9 @@ class GraphClient:
     """Calls Graph beta below `base_url` (e.g. https://graph.microsoft.com/beta). Thread-safe.
 
     `pacer` (shared by every thread writing to the tenant) schedules POST, PATCH and DELETE; `stop`
-    cancels waits (Terraform's StopProvider); `operation()` bounds a whole handler operation."""
+    cancels waits (Terraform's StopProvider); `operation()` bounds a whole handler operation.
+    `snapshot()` is the process's one listing of a collection; the client remembers which ids it
+    wrote, so the snapshot never answers for those."""
 
     base_url: str
     tokens: TokenSource
@@ -101,6 +107,33 @@ class GraphClient:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     stop: threading.Event = field(default_factory=threading.Event)
     pacer: WritePacer | None = None
+    _written: set[str] = field(default_factory=set, repr=False, compare=False)
+    _snapshots: dict[str, CollectionSnapshot] = field(default_factory=dict, repr=False, compare=False)
+    _state_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ what this process wrote
+
+    def wrote(self, item_id: str) -> bool:
+        """True when this client created, changed, deleted or waited for `item_id`."""
+        with self._state_lock:
+            return item_id in self._written
+
+    def _mark_written(self, item_id: str) -> None:
+        with self._state_lock:
+            self._written.add(item_id)
+
+    def snapshot(
+        self, collection: str, select: Sequence[str] | None = None, judge: Judge | None = None
+    ) -> CollectionSnapshot:
+        """The process's snapshot of `collection` (made on first use, listed on its first read); its
+        objects, and the GETs it falls back to, are judged by `judge` as `fetch` does."""
+        from intune_graph.snapshot import CollectionSnapshot
+
+        with self._state_lock:
+            snap = self._snapshots.get(collection)
+            if snap is None:
+                snap = self._snapshots[collection] = CollectionSnapshot(self, collection, select, judge)
+            return snap
 
     # ------------------------------------------------------------------ deadlines
 
@@ -126,7 +159,10 @@ class GraphClient:
     def create(self, collection: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST. Raises `AmbiguousCreate` when Graph may have stored the object but the answer was
         lost: the caller must look for it before posting again."""
-        return self._json(self.request("POST", collection, json=body, expect=(200, 201)))
+        created = self._json(self.request("POST", collection, json=body, expect=(200, 201)))
+        if isinstance(created.get("id"), str):
+            self._mark_written(created["id"])
+        return created
 
     def fetch(self, collection: str, item_id: str, judge: Judge | None = None) -> dict[str, Any]:
         """GET one object; `NotFound` (with Graph's request ids) when it does not exist. With a
@@ -158,6 +194,7 @@ class GraphClient:
         self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
     ) -> dict[str, Any]:
         """Like `get_after_write`, but the final 404 is raised as `NotFound`."""
+        self._mark_written(item_id)
         give_up = time.monotonic() + (self.retry.read_after_write_s if grace_s is None else grace_s)
         give_up = min(give_up, self.deadline())
         delay = self.retry.base_delay_s / 2
@@ -174,6 +211,7 @@ class GraphClient:
         """PATCH; Graph documents 200 with the object, generated clients expect 204: accept both.
         The answer's ids come back too, so a PATCH that Graph accepted but never applied can be
         reported with them."""
+        self._mark_written(item_id)
         resp = self.request("PATCH", _item(collection, item_id), json=body, expect=(200, 204))
         return Updated(
             body=self._json(resp) if resp.status_code == 200 and resp.content else None,
@@ -183,20 +221,37 @@ class GraphClient:
 
     def delete(self, collection: str, item_id: str) -> bool:
         """True if deleted now, False if it was already gone."""
+        self._mark_written(item_id)
         resp = self.request("DELETE", _item(collection, item_id), expect=(200, 204), missing_ok=True)
         return resp.status_code != 404
 
     def list(
-        self, collection: str, odata_filter: str | None = None, judge: Judge | None = None
+        self,
+        collection: str,
+        odata_filter: str | None = None,
+        judge: Judge | None = None,
+        *,
+        select: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        return list(self.iter(collection, odata_filter, judge))
+        return list(self.iter(collection, odata_filter, judge, select=select))
 
     def iter(
-        self, collection: str, odata_filter: str | None = None, judge: Judge | None = None
+        self,
+        collection: str,
+        odata_filter: str | None = None,
+        judge: Judge | None = None,
+        *,
+        select: Sequence[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every object of every page; with a `judge`, each object is judged as `fetch` does."""
-        params = {"$filter": odata_filter} if odata_filter else None
-        resp = self.request("GET", collection, params=params, expect=(200,))
+        """Every object of the collection, following `@odata.nextLink` page after page (the link
+        carries the filter, `$select` and the skip token); with a `judge`, each object is judged as
+        `fetch` does."""
+        params: dict[str, str] = {}
+        if odata_filter:
+            params["$filter"] = odata_filter
+        if select:
+            params["$select"] = ",".join(select)
+        resp = self.request("GET", collection, params=params or None, expect=(200,))
         while True:
             page = self._json(resp)
             for obj in page.get("value", []):
@@ -205,6 +260,29 @@ class GraphClient:
             if not next_link:
                 return
             resp = self.request("GET", str(next_link), expect=(200,))
+
+    def batch_get(self, collection: str, item_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+        """GET up to 20 objects in one `POST /$batch`; None for an id Graph answers 404. An item
+        Graph answers otherwise (429, 503, ...) is fetched again on its own, with retries."""
+        if len(item_ids) > BATCH_LIMIT:
+            raise ValueError(f"a Graph batch holds at most {BATCH_LIMIT} requests")
+        requests = [
+            {"id": str(n), "method": "GET", "url": _item(collection, item_id)}
+            for n, item_id in enumerate(item_ids)
+        ]
+        resp = self.request("POST", "/$batch", json={"requests": requests}, expect=(200,), reads_only=True)
+        answers = {str(a.get("id")): a for a in self._json(resp).get("responses", []) if isinstance(a, dict)}
+        found: dict[str, dict[str, Any] | None] = {}
+        for n, item_id in enumerate(item_ids):
+            answer = answers.get(str(n), {})
+            status, body = answer.get("status"), answer.get("body")
+            if status == 200 and isinstance(body, dict):
+                found[item_id] = body
+            elif status == 404:
+                found[item_id] = None
+            else:
+                found[item_id] = self.get(collection, item_id)
+        return found
 
     # ------------------------------------------------------------------ transport
 
@@ -217,11 +295,14 @@ class GraphClient:
         params: dict[str, str] | None = None,
         expect: tuple[int, ...],
         missing_ok: bool = False,
+        reads_only: bool = False,
     ) -> httpx.Response:
-        """Send with retries until the operation's deadline; raise GraphError on a final failure."""
+        """Send with retries until the operation's deadline; raise GraphError on a final failure.
+        `reads_only`: a POST that changes nothing (a `$batch` of GETs) is retried like a GET and
+        takes no write slot."""
         url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
-        idempotent = method in IDEMPOTENT_METHODS
-        paced = self.pacer if method in WRITE_METHODS else None
+        idempotent = method in IDEMPOTENT_METHODS or reads_only
+        paced = self.pacer if method in WRITE_METHODS and not reads_only else None
         retryable = RETRYABLE_IDEMPOTENT if idempotent else RETRYABLE_ALWAYS
         deadline = self.deadline()
         attempt = 0

@@ -25,24 +25,29 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
     client of the same tenant in this process."""
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
-    bundles = ca_bundles()
-    methods = plan_methods(
-        conn,
-        ca_bundle=bundles[0] if bundles else None,
-        public_authority=authority in known_authority_hosts(),
+    http = httpx.Client(
+        verify=ssl_context(),
+        timeout=httpx.Timeout(60.0, connect=15.0),
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
+        headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
     )
+    bundles = ca_bundles()
+    try:
+        methods = plan_methods(
+            conn,
+            ca_bundle=bundles[0] if bundles else None,
+            public_authority=authority in known_authority_hosts(),
+            http=http,  # a client secret is exchanged over the same pool
+        )
+    except BaseException:
+        http.close()
+        raise
     tokens = CachedToken(
         build_credential(methods),
         f"{graph}/.default",
         tried=[m.name for m in methods],
         hint=HINT,
         rebuild=lambda: build_credential(methods),  # a fresh token cache after a 401
-    )
-    http = httpx.Client(
-        verify=ssl_context(),
-        timeout=httpx.Timeout(60.0, connect=15.0),
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
-        headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
     )
     return GraphClient(
         f"{graph}/{GRAPH_API_VERSION}",

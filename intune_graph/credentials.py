@@ -1,4 +1,4 @@
-"""Which azure-identity credential gets the token, chosen in one documented order.
+"""Which credential gets the token, chosen in one documented order.
 
 1. What the configuration chooses explicitly: `use_oidc` (GitHub Actions OIDC when
    `ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` are set, else the federated token file), `use_msi`
@@ -8,8 +8,9 @@
 3. Nothing configured: Azure CLI, then managed identity (probed briefly, so a laptop without one
    fails fast).
 
-Every credential is azure-identity's own; this module only chooses and names them, so an error can
-say which methods were tried.
+Every credential is azure-identity's own, except the client secret given the Graph client's pool
+(`intune_graph.secret_token`: one form POST, no azure-identity import in the provider process); this
+module only chooses and names them, so an error can say which methods were tried.
 """
 
 from __future__ import annotations
@@ -64,9 +65,12 @@ class Method:
     build: Callable[[], Any]
 
 
-def plan_methods(conn: Connection, *, ca_bundle: str | None, public_authority: bool) -> list[Method]:
+def plan_methods(
+    conn: Connection, *, ca_bundle: str | None, public_authority: bool, http: Any = None
+) -> list[Method]:
     """The methods to try, in order (see the module docstring). Raises CredentialConfigError when an
-    explicit choice or a method needing tenant and client id lacks them."""
+    explicit choice or a method needing tenant and client id lacks them. Given the Graph client's
+    `http` pool, a client secret is exchanged over it (`secret_token`) without azure-identity."""
     explicit: list[Method] = []
     if conn.use_oidc:
         explicit.append(_oidc_method(conn, ca_bundle, public_authority))
@@ -78,7 +82,7 @@ def plan_methods(conn: Connection, *, ca_bundle: str | None, public_authority: b
         return explicit
     if conn.client_secret:
         _need_ids(conn, SECRET)
-        return [Method(SECRET, lambda: _secret(conn, ca_bundle, public_authority))]
+        return [Method(SECRET, lambda: _secret(conn, ca_bundle, public_authority, http))]
     if conn.client_certificate_path:
         _need_ids(conn, CERTIFICATE)
         return [Method(CERTIFICATE, lambda: _certificate(conn, ca_bundle, public_authority))]
@@ -120,10 +124,16 @@ def _common(conn: Connection, ca_bundle: str | None, public_authority: bool) -> 
     return kwargs
 
 
-def _secret(conn: Connection, ca_bundle: str | None, public_authority: bool) -> Any:
+def _secret(conn: Connection, ca_bundle: str | None, public_authority: bool, http: Any = None) -> Any:
+    assert conn.tenant_id and conn.client_id and conn.client_secret
+    if http is not None:
+        from intune_graph.secret_token import ClientSecretToken
+
+        return ClientSecretToken(
+            http, conn.authority_host, conn.tenant_id, conn.client_id, conn.client_secret
+        )
     from azure.identity import ClientSecretCredential
 
-    assert conn.tenant_id and conn.client_id and conn.client_secret
     return ClientSecretCredential(
         conn.tenant_id, conn.client_id, conn.client_secret, **_common(conn, ca_bundle, public_authority)
     )

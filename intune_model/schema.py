@@ -404,6 +404,11 @@ class ResourceSpec:
     def by_graph_name(self) -> dict[str, Field]:
         return {f.graph_name: f for f in self.fields}
 
+    @cached_property
+    def graph_select(self) -> tuple[str, ...]:
+        """The `$select` a read needs: `id` and every field's Graph name."""
+        return ("id", *(f.graph_name for f in self.fields))
+
     @property
     def subject(self) -> str:
         return self.model_name or self.name

@@ -182,7 +182,10 @@ class Handler:
         answer is judged by `ResourceSpec.entity`: a body it cannot read fails with the request-id
         instead of reaching state; an enum member the model does not know is kept, so it shows as drift."""
         with self._client.operation():
-            found = self._client.get(self.collection, item_id, judge=self.spec.entity)
+            # Served from the process's one paged `$select` listing of the collection; an id missing
+            # from it, or written by this process, is read with its own GET, as before.
+            snapshot = self._client.snapshot(self.collection, self.spec.graph_select, judge=self.spec.entity)
+            found = snapshot.get(item_id)
         return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:

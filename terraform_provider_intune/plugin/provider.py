@@ -7,7 +7,9 @@ not here: the provider reaches Terraform's handshake, schemas, `validate` and pl
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +34,7 @@ from terraform_provider_intune.plugin.data_sources import data_source_classes
 from terraform_provider_intune.plugin.resources import resource_class
 from terraform_provider_intune.plugin.values import check_config, is_unknown
 
+ENV_WARM_UP = "INTUNE_PROVIDER_WARM_UP"  # "0" turns the background warm-up off (the bench compares)
 _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
 
 
@@ -76,6 +79,16 @@ class IntuneProvider(Provider):
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
         self._config = known(config)
         self._strategy_unknown = is_unknown((config or {}).get("update_strategy"))
+        # Build the client and fetch the token in the background while Terraform carries on
+        # (schemas, validate, planning); the first Graph call waits for them, not longer.
+        if os.environ.get(ENV_WARM_UP, "1").strip() != "0":
+            threading.Thread(target=self._warm_up, name="intune-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        """Best effort: a failure is left for the first call that needs Graph to report, as a
+        diagnostic (that call builds the client or asks for the token again)."""
+        with contextlib.suppress(Exception):
+            self.client().tokens.token()
 
     def replacement_attributes(
         self,
