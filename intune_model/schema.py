@@ -586,6 +586,10 @@ class ResourceSpec:
         """Semantic equality used for drift (sets ignore order; flags' `none` equals the empty set)."""
         return self.by_name[name].kind.same(a, b)
 
+    def changed_fields(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+        """The fields whose values differ by `same_value`, in field order."""
+        return [f.name for f in self.fields if not self.same_value(f.name, old.get(f.name), new.get(f.name))]
+
     def is_server_default(self, name: str, value: Any) -> bool:
         if value is None:
             return True

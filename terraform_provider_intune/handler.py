@@ -55,8 +55,7 @@ def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any], spec: Resourc
 def changed_fields(
     old: Mapping[str, Any], new: Mapping[str, Any], spec: ResourceSpec | None = None
 ) -> list[str]:
-    spec = spec or default_spec()
-    return [f.name for f in spec.fields if not spec.same_value(f.name, old.get(f.name), new.get(f.name))]
+    return (spec or default_spec()).changed_fields(old, new)
 
 
 def attribute_for(error: GraphError, spec: ResourceSpec | None = None) -> str | None:
@@ -194,7 +193,7 @@ class Handler:
         A PATCH that Graph refuses, or accepts but never applies within the read-after-write window,
         fails with its request-id and points at `update_strategy = "replace"`; the state then keeps
         the old values (see `updates`)."""
-        changed = changed_fields(old, new, self.spec)
+        changed = self.spec.changed_fields(old, new)
         planned = {**self.spec.fields_of(new), "id": item_id}
         if not changed:
             return planned

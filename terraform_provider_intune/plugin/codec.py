@@ -10,7 +10,7 @@ from tf.iface import Config, State
 
 from intune_model.errors import IntuneError
 from intune_model.schema import ResourceSpec
-from terraform_provider_intune.plugin.values import has_unknown, is_unknown, known_items
+from terraform_provider_intune.plugin.values import has_unknown, is_unknown
 
 
 def changed_attributes(
@@ -22,17 +22,8 @@ def changed_attributes(
     if prior is None or proposed is None:
         return []
     before, after = clean(spec, dict(prior)), clean(spec, dict(proposed))
-    return [
-        f.name
-        for f in spec.fields
-        if has_unknown(after.get(f.name))
-        or not spec.same_value(f.name, before.get(f.name), after.get(f.name))
-    ]
-
-
-def known(config: Config | None) -> dict[str, Any]:
-    """The attributes whose values are set and wholly known."""
-    return known_items(config)
+    differ = set(spec.changed_fields(before, after))
+    return [f.name for f in spec.fields if f.name in differ or has_unknown(after.get(f.name))]
 
 
 def config_value(config: Config, name: str) -> Any:

@@ -29,10 +29,10 @@ from terraform_provider_intune.config import (
     resolve,
     update_strategy,
 )
-from terraform_provider_intune.plugin.codec import changed_attributes, known
+from terraform_provider_intune.plugin.codec import changed_attributes
 from terraform_provider_intune.plugin.data_sources import data_source_classes
 from terraform_provider_intune.plugin.resources import resource_class
-from terraform_provider_intune.plugin.values import check_config, is_unknown
+from terraform_provider_intune.plugin.values import check_config, is_unknown, known_items
 
 ENV_WARM_UP = "INTUNE_PROVIDER_WARM_UP"  # "0" turns the background warm-up off (the bench compares)
 _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
@@ -77,7 +77,7 @@ class IntuneProvider(Provider):
             diags.add_error(f"Invalid provider argument {attribute}", message, path=[attribute])
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
-        self._config = known(config)
+        self._config = known_items(config)
         self._strategy_unknown = is_unknown((config or {}).get("update_strategy"))
         # Build the client and fetch the token in the background while Terraform carries on
         # (schemas, validate, planning); the first Graph call waits for them, not longer.
