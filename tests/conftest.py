@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from terraform_provider_intune.plugin.provider import WARM_UP_THREAD
 from tests.terraform_support import install_provider
 
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
@@ -23,3 +26,15 @@ def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The provider installed once per session by the public `intune-provider install` command;
     the path of the Terraform CLI config it wrote (what TF_CLI_CONFIG_FILE should name)."""
     return install_provider(tmp_path_factory.mktemp("provider"))
+
+
+@pytest.fixture(autouse=True)
+def no_warm_up_outlives_its_test() -> Iterator[None]:
+    """Wait for the warm-up threads a test's in-process provider started. Such a thread imports
+    httpx and azure-identity, which create loggers, while pytest walks the logger table without
+    the lock as the next test sets up: "dictionary changed size during iteration" (CI saw it)."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name == WARM_UP_THREAD:
+            thread.join(60)
+            assert not thread.is_alive(), "a provider warm-up thread is still running after 60 s"

@@ -35,6 +35,7 @@ from terraform_provider_intune.plugin.resources import resource_class
 from terraform_provider_intune.plugin.values import check_config, is_unknown, known_items
 
 ENV_WARM_UP = "INTUNE_PROVIDER_WARM_UP"  # "0" turns the background warm-up off (the bench compares)
+WARM_UP_THREAD = "intune-warm-up"  # the thread's name, so in-process tests can wait for it
 _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": tft.Bool, "number": tft.Number}
 
 
@@ -82,7 +83,7 @@ class IntuneProvider(Provider):
         # Build the client and fetch the token in the background while Terraform carries on
         # (schemas, validate, planning); the first Graph call waits for them, not longer.
         if os.environ.get(ENV_WARM_UP, "1").strip() != "0":
-            threading.Thread(target=self._warm_up, name="intune-warm-up", daemon=True).start()
+            threading.Thread(target=self._warm_up, name=WARM_UP_THREAD, daemon=True).start()
 
     def _warm_up(self) -> None:
         """Best effort: a failure is left for the first call that needs Graph to report, as a

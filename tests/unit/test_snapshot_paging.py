@@ -218,11 +218,11 @@ def test_configure_fetches_the_token_in_the_background_and_leaves_failures_to_th
     from tf.utils import Diagnostics
 
     from terraform_provider_intune.config import ConfigProblems
-    from terraform_provider_intune.plugin.provider import ENV_WARM_UP, IntuneProvider
+    from terraform_provider_intune.plugin.provider import ENV_WARM_UP, WARM_UP_THREAD, IntuneProvider
 
     provider = IntuneProvider()
     provider.configure_provider(Diagnostics(), {})
-    warm = next(t for t in threading.enumerate() if t.name == "intune-warm-up")
+    warm = next(t for t in threading.enumerate() if t.name == WARM_UP_THREAD)
     warm.join(30)
     client = provider._client
     assert client is not None and client.tokens._token is not None  # ready before any Graph call
@@ -230,11 +230,11 @@ def test_configure_fetches_the_token_in_the_background_and_leaves_failures_to_th
     broken = IntuneProvider()
     broken.configure_provider(Diagnostics(), {})  # no tenant: the warm-up fails quietly
     for t in threading.enumerate():
-        if t.name == "intune-warm-up":
+        if t.name == WARM_UP_THREAD:
             t.join(30)
     with pytest.raises(ConfigProblems, match="tenant_id"):
         broken.client()  # and the call that needs Graph reports it
     monkeypatch.setenv(ENV_WARM_UP, "0")
     cold = IntuneProvider()
     cold.configure_provider(Diagnostics(), {})
-    assert cold._client is None and not any(t.name == "intune-warm-up" for t in threading.enumerate())
+    assert cold._client is None and not any(t.name == WARM_UP_THREAD for t in threading.enumerate())
