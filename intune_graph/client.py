@@ -156,10 +156,13 @@ class GraphClient:
 
     # ------------------------------------------------------------------ collection operations
 
-    def create(self, collection: str, body: dict[str, Any]) -> dict[str, Any]:
+    def create(self, collection: str, body: dict[str, Any], judge: Judge | None = None) -> dict[str, Any]:
         """POST. Raises `AmbiguousCreate` when Graph may have stored the object but the answer was
-        lost: the caller must look for it before posting again."""
-        created = self._json(self.request("POST", collection, json=body, expect=(200, 201)))
+        lost: the caller must look for it before posting again. With a `judge`, an answer it refuses
+        (no id, a wrapped body) raises `UnexpectedResponse` with the request ids; Graph may still
+        have stored the object, so the caller must look for it then too."""
+        resp = self.request("POST", collection, json=body, expect=(200, 201))
+        created = self._judged(resp, self._json(resp), judge)
         if isinstance(created.get("id"), str):
             self._mark_written(created["id"])
         return created

@@ -14,6 +14,7 @@ from typing import Any
 
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
 from intune_graph.client import Updated
+from intune_graph.errors import UnexpectedResponse
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
@@ -96,19 +97,21 @@ class Handler:
             before = set(self._matching(props))
             while True:
                 try:
-                    created = self._client.create(self.collection, body)
+                    created = self._client.create(self.collection, body, judge=self.spec.entity)
                 except AmbiguousCreate as lost:
-                    adopted = self._find_lost_create(props, before, lost)
+                    what = (
+                        f"Graph's answer to the POST was lost ({lost.cause}; "
+                        f"client-request-id {lost.client_request_id})"
+                    )
+                    adopted = self._find_lost_create(props, before, what)
                     if adopted is None:
                         continue  # Graph did not store it: posting again cannot duplicate
                     new_id = adopted
                     break
-                returned = created.get("id")
-                if not isinstance(returned, str) or not returned:
-                    raise HandlerError(
-                        "Graph created the object but returned no id", f"response: {created!r}"
-                    )
-                new_id = returned
+                except UnexpectedResponse as unreadable:
+                    new_id = self._adopt_unreadable_create(props, before, unreadable)
+                    break
+                new_id = created["id"]  # the judge made sure of a non-empty string
                 break
             self._ledger.claim(new_id)
             self._wait_readable(new_id)
@@ -119,10 +122,40 @@ class Handler:
         listed = self._client.list(self.collection, odata.eq(key.graph_name, str(props[key.name])))
         return self._ledger.candidates(props, listed, before=set(), spec=self.spec)
 
+    def _adopt_unreadable_create(
+        self, props: Mapping[str, Any], before: set[str], unreadable: UnexpectedResponse
+    ) -> str:
+        """Graph took the POST (2xx) but its answer has no readable id, so the object it made can only
+        be found by its fields: adopt the one new match, or fail naming the request-id. Never re-POST:
+        the same answer would come back, with one more object behind it."""
+        what = (
+            f"Graph answered the POST {unreadable.status} with a body the provider cannot read "
+            f"({unreadable.message}; request-id {unreadable.request_id or '-'}; "
+            f"client-request-id {unreadable.client_request_id or '-'})"
+        )
+        adopted = self._find_lost_create(
+            props, before, what, "Adopted the object a create answered without a readable id"
+        )
+        if adopted is None:
+            key = self.spec.by_name[self.spec.adoption_key]
+            raise HandlerError(
+                unreadable.summary(),
+                f"{unreadable.detail()}\nNo new object with {key.graph_name} {str(props[key.name])!r} "
+                f"appeared within {ADOPT_SEARCH_S:g} s, so none was recorded. If one appears later, "
+                "`terraform import` it or delete it before applying again.",
+                key.name,
+            )
+        return adopted
+
     def _find_lost_create(
-        self, props: Mapping[str, Any], before: set[str], lost: AmbiguousCreate
+        self,
+        props: Mapping[str, Any],
+        before: set[str],
+        what: str,
+        adopted: str = "Adopted the object a lost create made",
     ) -> str | None:
-        """The id our lost POST created, or None once a search window shows it created nothing."""
+        """The id our POST created, or None once a search window shows it created nothing. `what`
+        says why the POST's own answer gave no id, with its request ids, for the messages."""
         key = self.spec.by_name[self.spec.adoption_key]
         name = str(props[key.name])
         give_up = min(time.monotonic() + ADOPT_SEARCH_S, self._client.deadline())
@@ -132,17 +165,15 @@ class Handler:
                 found = [i for i in self._matching(props) if i not in before]
                 if len(found) == 1:
                     self._warn(
-                        "Adopted the object a lost create made",
-                        f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
-                        f"{lost.client_request_id}); the object with id {found[0]} matches every field "
+                        adopted,
+                        f"{what}; the object with id {found[0]} matches every field "
                         "and did not exist before, so it was taken as this resource's.",
                     )
                     return found[0]
                 if len(found) > 1:
                     raise HandlerError(
                         f"Several objects with {key.name} {name!r} may have been created by this apply",
-                        f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
-                        f"{lost.client_request_id}) and {len(found)} identical new objects exist: "
+                        f"{what} and {len(found)} identical new objects exist: "
                         f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
                         "the one you keep.",
                         key.name,
@@ -154,8 +185,7 @@ class Handler:
         except (Cancelled, GraphError) as exc:
             raise HandlerError(
                 f"Could not tell whether Graph created {name!r}",
-                f"Graph's answer to the POST was lost ({lost.cause}; client-request-id "
-                f"{lost.client_request_id}) and the search for the object it may have made failed: "
+                f"{what} and the search for the object it may have made failed: "
                 f"{exc}. Look for a possible orphan with {key.graph_name} {name!r} and `terraform import` "
                 "or delete it.",
                 key.name,

@@ -21,8 +21,10 @@ from intune_graph import GraphClient
 from intune_graph.errors import UnexpectedResponse
 from intune_model.errors import UnexpectedBody
 from intune_model.resources.derived_credential import SPEC
+from terraform_provider_intune import handler as handler_module
+from terraform_provider_intune.adoption import CreateLedger
 from terraform_provider_intune.data_sources import find_all, find_one
-from terraform_provider_intune.handler import Handler
+from terraform_provider_intune.handler import Handler, HandlerError
 from tests.scripted_graph import FAST, StaticToken
 
 DOCS = Path(__file__).parents[1] / "fixtures" / "graph_docs"
@@ -196,6 +198,75 @@ def test_the_data_sources_judge_what_they_read() -> None:
     with pytest.raises(UnexpectedResponse, match="issuer: missing"):
         find_all(client, SPEC)
     assert find_one(client_for(documented_get_body()), SPEC, item_id=OID) == STATE
+
+
+class StoringGraph:
+    """Stores what is POSTed (under a new id) and answers the POST with `answer(stored)`; lists and
+    GETs by id show what is stored, as Graph does once its answer has gone astray."""
+
+    def __init__(self, answer: Any, store: bool = True) -> None:
+        self.answer = answer
+        self.store = store
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.posts = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        headers = {"request-id": "rid-post", "client-request-id": request.headers["client-request-id"]}
+        if request.method == "POST":
+            self.posts += 1
+            stored = {**json.loads(request.content), "id": f"id-{self.posts}"}
+            if self.store:
+                self.objects[stored["id"]] = stored
+            return httpx.Response(201, json=self.answer(stored), headers=headers)
+        oid = request.url.path.rsplit("/", 1)[1]
+        if oid == "derivedCredentials":
+            return httpx.Response(200, json={"value": list(self.objects.values())}, headers=headers)
+        if oid in self.objects:
+            return httpx.Response(200, json=self.objects[oid], headers=headers)
+        return httpx.Response(
+            404, json={"error": {"code": "ResourceNotFound", "message": "no"}}, headers=headers
+        )
+
+
+def create_with(graph: StoringGraph, warnings: list[str]) -> tuple[str, dict[str, Any]]:
+    client = GraphClient(
+        "https://graph.test/beta", StaticToken(), httpx.Client(transport=httpx.MockTransport(graph)), FAST
+    )
+    handler = Handler(
+        client, warn=lambda s, d: warnings.append(f"{s}: {d}"), ledger=CreateLedger(), spec=SPEC
+    )
+    return handler.create({"display_name": "Display Name value", "issuer": "purebred"})
+
+
+def test_create_unwraps_a_wrapped_post_answer() -> None:
+    graph, warnings = StoringGraph(lambda stored: {"value": stored}), []
+    assert create_with(graph, warnings)[0] == "id-1" and warnings == [] and graph.posts == 1
+
+
+@pytest.mark.parametrize("answer", [{}, {"value": []}, {"id": ""}], ids=["empty", "listed", "blank id"])
+def test_a_post_answered_without_an_id_adopts_the_one_new_object_naming_the_request_id(
+    answer: dict[str, Any],
+) -> None:
+    graph, warnings = StoringGraph(lambda stored: answer), []
+    new_id, state = create_with(graph, warnings)
+    assert new_id == state["id"] == "id-1" and graph.posts == 1  # found by its fields, not posted again
+    [warning] = warnings
+    assert warning.startswith("Adopted the object a create answered without a readable id")
+    assert "request-id rid-post" in warning and "id-1" in warning
+
+
+def test_a_post_answered_without_an_id_and_nothing_stored_fails_naming_the_request_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(handler_module, "ADOPT_SEARCH_S", 0.2)
+    graph = StoringGraph(lambda stored: {"displayName": stored["displayName"]}, store=False)
+    with pytest.raises(HandlerError) as info:
+        create_with(graph, [])
+    error = info.value
+    assert "cannot read" in error.summary and error.attribute == "display_name"
+    assert "id: missing" in error.detail and "request-id: rid-post" in error.detail
+    assert "No new object with displayName 'Display Name value'" in error.detail
+    assert graph.posts == 1  # never re-posted: the same answer would come back, with a duplicate
 
 
 def test_the_plugin_turns_an_unreadable_body_into_a_diagnostic_on_the_attribute() -> None:
