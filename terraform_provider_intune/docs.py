@@ -250,6 +250,32 @@ with its own `update_strategy`), and a one-off replacement needs no setting
 (`terraform apply -replace=ADDRESS`)."""
 
 
+def tenant_section(name: str) -> str:
+    """The same for every resource: `tenant_id`, one provider configuration for many tenants."""
+    return f"""## Many tenants with one provider configuration
+
+With one multi-tenant app registration consented in each tenant, one provider block serves them all:
+`tenant_id` on the resource picks the tenant (the provider's credentials, one token per tenant, one
+plugin process for the whole estate). Left out, it is the provider's tenant, and state records it.
+
+```terraform
+variable "tenants" {{
+  type = map(string) # name => tenant id or domain
+}}
+
+resource "{name}" "per_tenant" {{
+  for_each  = var.tenants
+  tenant_id = each.value
+  # ... the same arguments as above
+}}
+```
+
+Changing `tenant_id` replaces the object (it lives in another tenant). Import from a tenant with
+`<tenant>/<graph id>` (`<graph id>` alone imports from the provider's tenant); an error in a tenant
+other than the provider's names it. Use an aliased provider per tenant instead when tenants need
+different app registrations, credentials, clouds or `update_strategy`."""
+
+
 def resource_page(name: str, schema: Schema) -> str:
     description = schema["block"].get("description", "")
     spec = _spec_of(name)
@@ -258,11 +284,13 @@ def resource_page(name: str, schema: Schema) -> str:
     sections = [str(extra["resource_notes"])] if "resource_notes" in extra else []
     if spec:
         sections.append(update_section(spec))
+        sections.append(tenant_section(name))
     if "import_section" in extra:
         sections.append(str(extra["import_section"]))
     elif spec:
         sections.append(
-            f"## Import\n\nImport an existing object by its Graph id:\n\n```sh\nterraform import "
+            f"## Import\n\nImport an existing object by its Graph id, from another tenant than the "
+            f"provider's with `<tenant>/<graph id>`:\n\n```sh\nterraform import "
             f"{name}.example <graph id>\n```"
         )
     return f"""{_front_matter(f"{name} Resource - intune", description)}
