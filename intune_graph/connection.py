@@ -19,7 +19,11 @@ GRAPH_API_VERSION = "beta"  # the resource exists only in beta
 
 
 def open_client(
-    conn: Connection, retry: RetryPolicy | None = None, http: httpx.Client | None = None
+    conn: Connection,
+    retry: RetryPolicy | None = None,
+    http: httpx.Client | None = None,
+    *,
+    other_tenant: bool = False,
 ) -> GraphClient:
     """Check both URLs (no token is requested for a non-https endpoint), choose the credential, then
     build the client. Tokens are requested for `<graph endpoint>/.default` from this connection's
@@ -27,7 +31,8 @@ def open_client(
     client of the same tenant in this process.
 
     `http`: another client's connection pool to share (one provider process serving many tenants of
-    one cloud); it stays that client's to close. Without it the client gets its own pool."""
+    one cloud); it stays that client's to close. Without it the client gets its own pool.
+    `other_tenant`: the tenant is one a resource names, not the provider's own (see `plan_methods`)."""
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
     shared = http is not None
@@ -44,6 +49,7 @@ def open_client(
             ca_bundle=bundles[0] if bundles else None,
             public_authority=authority in known_authority_hosts(),
             http=http,  # a client secret is exchanged over the same pool
+            other_tenant=other_tenant,
         )
     except BaseException:
         if not shared:

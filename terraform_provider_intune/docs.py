@@ -171,6 +171,9 @@ and when none works the error names every method tried:
 | 7 | Azure CLI, then managed identity | — | nothing else configured |
 
 `tenant_id` / `{ENV_TENANT_ID}` and `client_id` / `{ENV_CLIENT_ID}` name the tenant and the app.
+With one multi-tenant app consented in many tenants, one provider configuration serves them all:
+resources and data sources take their own `tenant_id` (see the resource page; not with a managed
+identity, whose tokens are for its own tenant only).
 `cloud` (`public`, `usgovernment`, `usgovernmentdod`, `china`) sets both the Graph and the login host;
 `graph_endpoint` / `{ENV_GRAPH_ENDPOINT}` and `authority_host` / `{ENV_AUTHORITY_HOST}` override them.
 `SSL_CERT_FILE` or `REQUESTS_CA_BUNDLE` name a CA bundle to trust instead of the system's.

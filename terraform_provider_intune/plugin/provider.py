@@ -143,15 +143,18 @@ class IntuneProvider(Provider):
             with self._lock:
                 client = self._tenant_clients.get(key)
                 if client is None:
-                    client = self._tenant_clients[key] = self._open({**self._config, "tenant_id": tenant})
+                    client = self._open({**self._config, "tenant_id": tenant}, other_tenant=True)
+                    self._tenant_clients[key] = client
         return client
 
-    def _open(self, config: dict[str, Any]) -> Any:
+    def _open(self, config: dict[str, Any], other_tenant: bool = False) -> Any:
         """A client for `config`, on the pool of a client already built (called under the lock)."""
         from intune_graph import open_client  # deferred: keeps provider start fast
 
         built = [c for c in (self._client, *self._tenant_clients.values()) if c is not None]
-        client = open_client(resolve(config), http=built[0].http if built else None)
+        client = open_client(
+            resolve(config), http=built[0].http if built else None, other_tenant=other_tenant
+        )
         client.stop = self.stop
         return client
 

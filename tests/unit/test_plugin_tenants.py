@@ -333,3 +333,17 @@ def test_the_emulator_refuses_an_app_where_it_is_not_consented(
     emu.add_client(emu.tenant_id, single, emu.client_secret)
     assert token(unconsented, single).json()["error_codes"] == [700016]
     assert unconsented in emu.identity.tenants()
+
+
+def test_a_managed_identity_never_serves_another_tenant() -> None:
+    """Its token is for its own tenant: Graph would act there while state said another tenant."""
+    from intune_graph.credentials import AZURE_CLI, CredentialConfigError, plan_methods
+    from intune_graph.settings import Connection
+
+    msi = Connection(GUID, None, use_msi=True)
+    assert [m.name for m in plan_methods(msi, ca_bundle=None, public_authority=True)] == ["managed identity"]
+    with pytest.raises(CredentialConfigError, match=f"cannot serve tenant {GUID}"):
+        plan_methods(msi, ca_bundle=None, public_authority=True, other_tenant=True)
+    fallback = Connection(GUID, None)  # nothing configured: Azure CLI (which takes --tenant), then MSI
+    methods = plan_methods(fallback, ca_bundle=None, public_authority=True, other_tenant=True)
+    assert [m.name for m in methods] == [AZURE_CLI]
