@@ -104,17 +104,18 @@ NOT_CONSENTED_CODES = ("AADSTS700016", "AADSTS7000229", "AADSTS65001", "AADSTS50
 def consent_advice(message: str, tenant_id: str | None, client_id: str | None) -> str | None:
     """What to do when a token request failed because the app is not consented in the tenant (None
     for any other failure): the admin-consent step, with the tenant and app it concerns."""
-    codes = [code for code in NOT_CONSENTED_CODES if f"{code}:" in message or message.startswith(code)]
+    codes = [code for code in NOT_CONSENTED_CODES if f"{code}:" in message]
     if not codes:
         return None
     tenant = tenant_id or "<tenant>"
     app = client_id or "<client id>"
     return (
-        f"The app {app} is not consented in tenant {tenant} ({codes[0]}). A Global or Privileged Role "
-        f"Administrator of that tenant must grant it admin consent, e.g. by opening "
-        f"https://login.microsoftonline.com/{tenant}/adminconsent?client_id={app}, then grant "
-        "DeviceManagementServiceConfig.ReadWrite.All (application). Also check the tenant id: a typo "
-        "names a tenant where the app does not exist."
+        f"The app {app} is not consented in tenant {tenant} ({codes[0]}). An administrator of that "
+        "tenant must grant it admin consent (its Intune application permissions, e.g. "
+        "DeviceManagementServiceConfig.ReadWrite.All), e.g. at "
+        f"<login host>/{tenant}/adminconsent?client_id={app} "
+        "(https://login.microsoftonline.com in the public cloud). Also check the tenant and client ids: "
+        "a typo names a tenant or an app that does not exist."
     )
 
 
