@@ -3,11 +3,6 @@ literal checked when the stack is written (the provider's rule), tokens passed t
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-os.environ.setdefault("CHECKPOINT_DISABLE", "1")
-
 import json
 from typing import Any
 

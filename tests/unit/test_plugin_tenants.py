@@ -25,42 +25,19 @@ from terraform_provider_intune.plugin.resources import resource_schema
 from terraform_provider_intune.plugin.values import install_value_codec
 from terraform_provider_intune.tenants import ImportIdError, split_import_id
 from tests import example_spec
+from tests.unit.test_plugin_values import UNKNOWN, apply, dynamic, plan, refined
+from tests.unit.test_plugin_values import resource_config as base_config
+from tests.unit.test_plugin_values import diagnostics as errors
 
 RESOURCE = "intune_derived_credential"
 ONE = "intune_derived_credential"
 ALL = "intune_derived_credentials"
-UNKNOWN = msgpack.ExtType(0, b"\x00")
 GUID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 
 
-def refined(**refinements: Any) -> msgpack.ExtType:
-    keys = {"null": 1, "prefix": 2}
-    return msgpack.ExtType(12, msgpack.packb({keys[k]: v for k, v in refinements.items()}))
-
-
-def dynamic(obj: Any) -> pb.DynamicValue:
-    return pb.DynamicValue(msgpack=msgpack.packb(obj))
-
-
-def errors(response: Any) -> list[tuple[str, str, list[str]]]:
-    return [
-        (d.summary, d.detail, [s.attribute_name for s in d.attribute.steps])
-        for d in response.diagnostics
-        if d.severity == pb.Diagnostic.ERROR
-    ]
-
-
 def resource_config(**values: Any) -> dict[str, Any]:
-    base = {
-        "id": None,
-        "tenant_id": None,
-        "display_name": "Purebred",
-        "issuer": "purebred",
-        "help_url": None,
-        "notification_types": None,
-        "renewal_threshold_percentage": None,
-    }
-    return {**base, **values}
+    """A resource's configuration as Terraform sends it, `tenant_id` included (null unless given)."""
+    return {**base_config(), "tenant_id": None, **values}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -148,16 +125,6 @@ def test_validate_names_the_attribute_and_the_forms(servicer: ProviderServicer) 
 # ----------------------------------------------------------------------------- plan
 
 
-def plan(servicer: ProviderServicer, prior: Any, proposed: dict[str, Any]) -> pb.PlanResourceChange.Response:
-    request = pb.PlanResourceChange.Request(
-        type_name=RESOURCE,
-        prior_state=dynamic(prior),
-        proposed_new_state=dynamic(proposed),
-        config=dynamic({**proposed, "id": None}),
-    )
-    return servicer.PlanResourceChange(request, None)
-
-
 def test_a_create_leaves_an_unset_tenant_to_apply(servicer: ProviderServicer) -> None:
     proposed = resource_config(id=UNKNOWN, tenant_id=UNKNOWN)  # Terraform: computed, no config, no prior
     response = plan(servicer, None, proposed)
@@ -220,16 +187,6 @@ def live(estate: tuple[GraphEmulator, list[str]], monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv(name, value)
     emu.clear()
     return ProviderServicer(IntuneProvider())
-
-
-def apply(servicer: ProviderServicer, prior: Any, planned: Any) -> pb.ApplyResourceChange.Response:
-    request = pb.ApplyResourceChange.Request(
-        type_name=RESOURCE,
-        prior_state=dynamic(prior),
-        planned_state=dynamic(planned),
-        config=dynamic(planned and {**planned, "id": None}),
-    )
-    return servicer.ApplyResourceChange(request, None)
 
 
 def test_one_provider_serves_each_tenant_and_state_records_it(
