@@ -26,8 +26,8 @@ from terraform_provider_intune.plugin.values import install_value_codec
 from terraform_provider_intune.tenants import ImportIdError, split_import_id
 from tests import example_spec
 from tests.unit.test_plugin_values import UNKNOWN, apply, dynamic, plan, refined
-from tests.unit.test_plugin_values import resource_config as base_config
 from tests.unit.test_plugin_values import diagnostics as errors
+from tests.unit.test_plugin_values import resource_config as base_config
 
 RESOURCE = "intune_derived_credential"
 ONE = "intune_derived_credential"
