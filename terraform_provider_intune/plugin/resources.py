@@ -155,7 +155,11 @@ class SpecResource(SpecBound, Resource):
 
     def upgrade(self, ctx: UpgradeContext, version: int, old: State) -> State | None:
         """`tf` calls this when a state's schema version is older than the spec's (UpgradeResourceState)."""
-        return self._guard(ctx.diagnostics, lambda: self.spec.upgrade_state(version, old), on_error=old)
+
+        def call() -> State:  # the spec knows its fields; the tenant is the plugin's to carry
+            return {**self.spec.upgrade_state(version, old), TENANT_ATTRIBUTE: old.get(TENANT_ATTRIBUTE)}
+
+        return self._guard(ctx.diagnostics, call, on_error=old)
 
     def _clean(self, state: State) -> dict[str, Any]:
         return clean(self.spec, state)
