@@ -118,17 +118,17 @@ class SpecResource(SpecBound, Resource):
 
     def update(self, ctx: UpdateContext, current: State, planned: State) -> State | None:
         tenant = _tenant_of(current)  # a change of tenant plans a replacement, never an update
-        return self._guard(
-            ctx.diagnostics,
-            lambda: self._in_tenant(
-                self._handler(ctx.diagnostics, tenant).update(
-                    current["id"], self._clean(current), self._clean(planned)
-                ),
-                tenant,
-            ),
-            on_error=current,
-            tenant=tenant,
-        )
+
+        def call() -> State:
+            props = self._handler(ctx.diagnostics, tenant).update(
+                current["id"], self._clean(current), self._clean(planned)
+            )
+            state = self._in_tenant(props, tenant)
+            if planned.get(TENANT_ATTRIBUTE) is None:  # a state from before tenant_id, not refreshed:
+                state[TENANT_ATTRIBUTE] = None  # apply keeps the plan's null; the next read records it
+            return state
+
+        return self._guard(ctx.diagnostics, call, on_error=current, tenant=tenant)
 
     def delete(self, ctx: DeleteContext, current: State) -> State | None:
         tenant = _tenant_of(current)

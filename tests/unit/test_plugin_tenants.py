@@ -304,3 +304,21 @@ def test_a_managed_identity_never_serves_another_tenant() -> None:
     fallback = Connection(GUID, None)  # nothing configured: Azure CLI (which takes --tenant), then MSI
     methods = plan_methods(fallback, ca_bundle=None, public_authority=True, other_tenant=True)
     assert [m.name for m in methods] == [AZURE_CLI]
+
+
+def test_a_state_from_before_tenant_id_updates_without_inventing_one(
+    live: ProviderServicer, estate: tuple[GraphEmulator, list[str]]
+) -> None:
+    """`terraform apply -refresh=false` on a state written before `tenant_id`: Terraform plans the
+    null it had (computed, no config); apply must answer null too, else Terraform reports an
+    inconsistent result. The next read records the provider's tenant."""
+    emu, _ = estate
+    created = read_dynamic_value(apply(live, None, resource_config(id=UNKNOWN, tenant_id=UNKNOWN)).new_state)
+    old = {**created, "tenant_id": None}
+    updated = apply(live, old, {**old, "display_name": "Renamed"})
+    assert errors(updated) == []
+    assert read_dynamic_value(updated.new_state)["tenant_id"] is None
+    assert emu.objects()[0]["displayName"] == "Renamed"
+    read = live.ReadResource(pb.ReadResource.Request(type_name=RESOURCE, current_state=dynamic(old)), None)
+    assert read_dynamic_value(read.new_state)["tenant_id"] == emu.tenant_id
+    assert errors(apply(live, created, None)) == []
