@@ -225,8 +225,8 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         out: dict[str, DerivedCredentialSettings] = {}
         for entry in load_settings_file(path, stack=stack):
             resource = cls(scope, entry.key, **entry.arguments, provider=provider)
-            if entry.import_id:
-                resource.import_from(entry.import_id)
+            if entry.import_address:
+                resource.import_from(entry.import_address)
             out[entry.key] = resource
         return out
 
