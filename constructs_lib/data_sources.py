@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from constructs import Construct
 
 from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
+from constructs_lib._tenant import TENANT, TENANT_ATTRIBUTE, tenant_problems
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from intune_model import Issuer, SettingsInvalid
@@ -25,12 +26,15 @@ LOOKUP = SPEC.lookup_field
 ONE_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("id", "string", input=True, computed=True),
     Attribute(LOOKUP, SPEC.by_name[LOOKUP].tf_type, input=True, computed=True),
+    TENANT_ATTRIBUTE,
     *(Attribute(f.name, f.tf_type, computed=True) for f in SPEC.fields if f.name != LOOKUP),
 )
-"""`intune_derived_credential`: looked up by `id` or the lookup field; every field read back."""
+"""`intune_derived_credential`: looked up by `id` or the lookup field, in the provider's tenant or
+the one `tenant_id` names; every field read back."""
 
 ALL_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(FILTER, SPEC.by_name[FILTER].tf_type, input=True),
+    TENANT_ATTRIBUTE,
     Attribute("id", "string", computed=True),
     Attribute("ids", "list_of_string", computed=True),
     Attribute(SPEC.plural, "list_of_object", computed=True),
@@ -48,6 +52,13 @@ def _issuer_value(issuer: Any, subject: str) -> Any:
     if problem is None:
         return str(issuer)
     raise SettingsInvalid([(FILTER, problem)], subject)
+
+
+def _tenant_value(value: Any, subject: str) -> Any:
+    problems = tenant_problems(value)
+    if problems:
+        raise SettingsInvalid(problems, subject)
+    return value
 
 
 def _lookup_value(name: str, value: Any, subject: str) -> Any:
@@ -71,6 +82,8 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         id: Graph id of the object, e.g. ``"4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a"`` or
             ``settings.id``.
         display_name: Exact (case-sensitive) display name, e.g. ``"Purebred derived credentials"``.
+        tenant_id: The tenant to look in (directory id or domain), e.g.
+            ``"contoso.onmicrosoft.com"``. Default: the provider's tenant.
         connection, count, depends_on, for_each, lifecycle, provider, provisioners: Terraform's
             meta-arguments, as on `DerivedCredentialSettings`; e.g. ``provider=gov``, or
             ``depends_on=[settings]`` to read an object this stack creates.
@@ -92,6 +105,8 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         id_input: str | None
         display_name: str
         display_name_input: str | None
+        tenant_id: str
+        tenant_id_input: str | None
 
         @property
         def issuer(self) -> str: ...
@@ -103,6 +118,7 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         def renewal_threshold_percentage(self) -> float: ...
         def reset_id(self) -> None: ...
         def reset_display_name(self) -> None: ...
+        def reset_tenant_id(self) -> None: ...
 
     def __init__(
         self,
@@ -111,6 +127,7 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         *,
         id: str | None = None,
         display_name: str | None = None,
+        tenant_id: str | None = None,
         connection: Connection | None = None,
         count: int | float | cdk.TerraformCount | None = None,
         depends_on: Sequence[cdk.ITerraformDependable] | None = None,
@@ -126,6 +143,8 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
                 [("id", "give exactly one of id (the Graph id) and display_name (the exact name)")], subject
             )
         self._inputs: dict[str, Any] = {k: _lookup_value(k, v, subject) for k, v in chosen.items()}
+        if tenant_id is not None:
+            self._inputs[TENANT] = _tenant_value(tenant_id, subject)
         start(self, scope, id_, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
@@ -133,10 +152,13 @@ class DataIntuneDerivedCredential(Importable, cdk.TerraformDataSource):
         return f"{type(self).__name__}({self.node.id!r}, {args})"
 
     def _set_input(self, name: str, value: Any) -> None:
+        subject = f"DataIntuneDerivedCredential {self.node.id!r}"
         if value is None:
             self._inputs.pop(name, None)
+        elif name == TENANT:
+            self._inputs[name] = _tenant_value(value, subject)
         else:
-            self._inputs[name] = _lookup_value(name, value, f"DataIntuneDerivedCredential {self.node.id!r}")
+            self._inputs[name] = _lookup_value(name, value, subject)
         set_input(self, name, value)
 
 
@@ -149,6 +171,8 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         id: Construct id, e.g. ``"all"``.
         issuer: Only this issuer's objects: an `Issuer` member or its string, e.g.
             ``Issuer.PUREBRED`` or ``"purebred"``. Default: every object.
+        tenant_id: The tenant to list (directory id or domain), e.g. ``"contoso.onmicrosoft.com"``.
+            Default: the provider's tenant.
         connection, count, depends_on, for_each, lifecycle, provider, provisioners: Terraform's
             meta-arguments, e.g. ``provider=gov`` or ``depends_on=[settings]``.
 
@@ -167,6 +191,8 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
     if TYPE_CHECKING:  # what `install` adds below, for type checkers
         issuer: str
         issuer_input: str | None
+        tenant_id: str
+        tenant_id_input: str | None
 
         @property
         def id(self) -> str: ...
@@ -175,6 +201,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         @property
         def derived_credentials(self) -> cdk.IResolvable: ...
         def reset_issuer(self) -> None: ...
+        def reset_tenant_id(self) -> None: ...
 
     def __init__(
         self,
@@ -182,6 +209,7 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         id: str,
         *,
         issuer: Issuer | str | None = None,
+        tenant_id: str | None = None,
         connection: Connection | None = None,
         count: int | float | cdk.TerraformCount | None = None,
         depends_on: Sequence[cdk.ITerraformDependable] | None = None,
@@ -194,6 +222,8 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         self._inputs: dict[str, Any] = {}
         if issuer is not None:
             self._inputs[FILTER] = _issuer_value(issuer, subject)
+        if tenant_id is not None:
+            self._inputs[TENANT] = _tenant_value(tenant_id, subject)
         start(self, scope, id, subject, meta_of(locals()))
 
     def __repr__(self) -> str:
@@ -201,10 +231,13 @@ class DataIntuneDerivedCredentials(Importable, cdk.TerraformDataSource):
         return f"{type(self).__name__}({self.node.id!r}{args})"
 
     def _set_input(self, name: str, value: Any) -> None:
+        subject = f"DataIntuneDerivedCredentials {self.node.id!r}"
         if value is None:
             self._inputs.pop(name, None)
+        elif name == TENANT:
+            self._inputs[name] = _tenant_value(value, subject)
         else:
-            self._inputs[name] = _issuer_value(value, f"DataIntuneDerivedCredentials {self.node.id!r}")
+            self._inputs[name] = _issuer_value(value, subject)
         set_input(self, name, self._inputs.get(name))
 
 

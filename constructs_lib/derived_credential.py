@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from constructs import Construct
 
 from constructs_lib._binding import Attribute, Importable, install, meta_of, set_input, start
+from constructs_lib._tenant import TENANT, TENANT_ATTRIBUTE, tenant_problems
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
@@ -28,10 +29,12 @@ from intune_model.resources.derived_credential import SPEC
 
 ATTRIBUTES: tuple[Attribute, ...] = (
     *(Attribute(f.name, f.tf_type, input=True, required=f.required) for f in SPEC.fields),
+    TENANT_ATTRIBUTE,
     Attribute("id", "string", computed=True),
 )
 """The resource's attributes: every field of the spec as an input (its Terraform type, whether it is
-required), and the Graph id Intune assigns."""
+required), the tenant the object lives in (optional; the provider's by default), and the Graph id
+Intune assigns."""
 
 
 class DerivedCredentialSettings(Importable, cdk.TerraformResource):
@@ -67,6 +70,10 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
             ``[NotificationType.COMPANY_PORTAL, NotificationType.EMAIL]``. Omitted if None.
         renewal_threshold_percentage: Whole percentage 0-100 of the credential's validity left
             when renewal starts, e.g. ``20``. Omitted if None.
+        tenant_id: The tenant the object lives in (directory id or domain), e.g.
+            ``"contoso.onmicrosoft.com"`` or an iterator's ``it.value``: one `IntuneProvider` (one
+            multi-tenant app consented in each tenant) then serves many tenants. Default: the
+            provider's tenant. Changing it replaces the object.
         connection: Connection for the provisioners, e.g. ``cdktf.SSHProvisionerConnection(...)``.
         count: How many copies: a number or a ``cdktf.TerraformCount`` (its ``index`` is a token),
             e.g. ``count=cdktf.TerraformCount.of(2)``. Not with `for_each`.
@@ -116,12 +123,15 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         notification_types_input: list[str] | None
         renewal_threshold_percentage: float
         renewal_threshold_percentage_input: float | None
+        tenant_id: str
+        tenant_id_input: str | None
 
         @property
         def id(self) -> str: ...
         def reset_help_url(self) -> None: ...
         def reset_notification_types(self) -> None: ...
         def reset_renewal_threshold_percentage(self) -> None: ...
+        def reset_tenant_id(self) -> None: ...
 
     def __init__(
         self,
@@ -133,6 +143,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         help_url: str | None = None,
         notification_types: Iterable[NotificationType | str] | None = None,
         renewal_threshold_percentage: int | float | None = None,
+        tenant_id: str | None = None,
         connection: cdk.SSHProvisionerConnection | cdk.WinrmProvisionerConnection | None = None,
         count: int | float | cdk.TerraformCount | None = None,
         depends_on: Sequence[cdk.ITerraformDependable] | None = None,
@@ -142,10 +153,18 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         provisioners: Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.RemoteExecProvisioner]
         | None = None,
     ) -> None:
-        arguments = locals()  # the keywords above are the spec's fields (tests/unit/test_layout.py)
+        arguments = locals()  # the keywords above: the spec's fields, then tenant_id (test_layout.py)
         subject = f"DerivedCredentialSettings {id!r}"
         inputs = {f.name: _coerced(f.name, arguments[f.name]) for f in SPEC.fields}
-        self._inputs = _validated_attributes(inputs, subject=subject)
+        wrong_tenant = tenant_problems(tenant_id)
+        try:
+            self._inputs = _validated_attributes(inputs, subject=subject)
+        except SettingsInvalid as invalid:  # every problem at once, the tenant's included
+            raise SettingsInvalid(invalid.problems + wrong_tenant, subject) from None
+        if wrong_tenant:
+            raise SettingsInvalid(wrong_tenant, subject)
+        if tenant_id is not None:
+            self._inputs[TENANT] = tenant_id
         start(self, scope, id, subject, meta_of(arguments))
 
     # ------------------------------------------------------------------ alternative constructors
@@ -171,14 +190,15 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         subject = f"DerivedCredentialSettings {id!r}"
         if not isinstance(config, Mapping):
             raise SettingsInvalid([("config", f"expected a mapping of fields, got {config!r}")], subject)
-        unknown = [k for k in config if k not in SPEC.by_name]
+        unknown = [k for k in config if k not in SPEC.by_name and k != TENANT]
         if unknown:
-            allowed = ", ".join(SPEC.by_name)
+            allowed = ", ".join([*SPEC.by_name, TENANT])
             raise SettingsInvalid(
                 [(str(k), f"unknown field; allowed fields: {allowed}") for k in unknown], subject
             )
         if any(config.get(f.name) is None for f in SPEC.fields if f.required):
-            validate_settings(config, subject=subject)  # raises, naming every missing field
+            fields = {k: v for k, v in config.items() if k != TENANT}
+            validate_settings(fields, subject=subject)  # raises, naming every missing field
         return cls(scope, id, **config, **meta)
 
     @classmethod
@@ -205,8 +225,8 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         out: dict[str, DerivedCredentialSettings] = {}
         for entry in load_settings_file(path, stack=stack):
             resource = cls(scope, entry.key, **entry.arguments, provider=provider)
-            if entry.import_id:
-                resource.import_from(entry.import_id)
+            if entry.import_address:
+                resource.import_from(entry.import_address)
             out[entry.key] = resource
         return out
 
@@ -217,6 +237,15 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
     def _set_input(self, name: str, value: Any) -> None:
         """Check one input (literals against the schema, tokens unchecked) and set it."""
         subject = f"DerivedCredentialSettings {self.node.id!r}"
+        if name == TENANT:
+            if tenant_problems(value):
+                raise SettingsInvalid(tenant_problems(value), subject)
+            if value is None:
+                self._inputs.pop(name, None)
+            else:
+                self._inputs[name] = value
+            set_input(self, name, value)
+            return
         spec = SPEC.by_name[name]
         value = _coerced(name, value)
         if value is None:

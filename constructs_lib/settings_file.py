@@ -1,7 +1,8 @@
 """Reading derived credential settings from a JSON file, with errors that name the file and line.
 
 Accepted shapes (entries are a `key` plus the construct's arguments under their Terraform names,
-and optionally the `import_id` of an existing object to adopt)::
+optionally the `tenant_id` the object lives in when it is not the provider's (one provider for many
+tenants), and optionally the `import_id` of an existing object to adopt)::
 
     [ {"key": "purebred", "display_name": "Purebred", "issuer": "purebred"} ]
     {"settings": [ ... ]}
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
+from intune_model.arguments import tenant_problem
 from intune_model.errors import IntuneError
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -78,7 +80,7 @@ def line_of(value: Any) -> int:
 @dataclass(frozen=True)
 class SettingsFileEntry:
     """One validated entry: `key`, keyword `arguments` for `DerivedCredentialSettings` (unset ones
-    left out), the optional `import_id`, and where it came from."""
+    left out; `tenant_id` among them when given), the optional `import_id`, and where it came from."""
 
     key: str
     arguments: dict[str, Any]
@@ -87,6 +89,15 @@ class SettingsFileEntry:
     path: Path | None = field(default=None, compare=False)
     settings: DerivedCredentialSettingsModel | None = field(default=None, compare=False, repr=False)
     """The validated model the arguments came from."""
+    tenant_id: str | None = None
+    """The tenant the object lives in (None: the provider's)."""
+
+    @property
+    def import_address(self) -> str | None:
+        """The import id: `<tenant>/<import_id>` for an entry in a named tenant, else `import_id`."""
+        if self.import_id is None:
+            return None
+        return f"{self.tenant_id}/{self.import_id}" if self.tenant_id else self.import_id
 
 
 def load_settings_file(path: str | Path, *, stack: str | None = None) -> list[SettingsFileEntry]:
@@ -138,14 +149,20 @@ def parse_settings(
         if import_id is not None and (not isinstance(import_id, str) or not import_id.strip()):
             problems.append((line, f"{label}: import_id must be the Graph id of an existing object"))
             continue
-        values = {k: v for k, v in entry.items() if k not in ("key", "import_id")}
+        tenant_id = entry.get("tenant_id")
+        if tenant_id is not None and (problem := tenant_problem(tenant_id)):
+            problems.append((line, f"{label}: tenant_id: {problem}"))
+            continue
+        values = {k: v for k, v in entry.items() if k not in ("key", "import_id", "tenant_id")}
         try:
             model = validate_settings(values, subject=f"settings entry {key!r}")
         except SettingsInvalid as exc:
             problems.extend((line, f"{label}: {f}: {m}") for f, m in exc.problems)
             continue
         arguments = {k: v for k, v in state_from_model(model).items() if v is not None}
-        out.append(SettingsFileEntry(key, arguments, import_id, line, source, model))
+        if tenant_id is not None:
+            arguments["tenant_id"] = tenant_id
+        out.append(SettingsFileEntry(key, arguments, import_id, line, source, model, tenant_id))
     if problems:
         raise SettingsFileError(source, problems)
     return out

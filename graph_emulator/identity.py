@@ -12,8 +12,13 @@ credentials flow with `authority=<emulator>` and instance discovery disabled:
   the platform's shape and real AADSTS codes.
 * `GET /{tenant}/discovery/v2.0/keys`: an empty JWKS (tokens here are opaque, not JWTs).
 
-Credentials live in `<data_dir>/credentials.json` (mode 0600): one primary client made on first start
-and any clients added later with `add_client`. Issued tokens are kept in memory only.
+Credentials live in `<data_dir>/credentials.json` (mode 0600): one primary client made on first start,
+any clients added later with `add_client`, and tenants without any app (`add_tenant`). Issued tokens
+are kept in memory only.
+
+An app registered in more than one tenant is taken for a multi-tenant app: in a tenant where it is
+not registered (not consented) the token endpoint answers AADSTS7000229 (missing service principal),
+as Entra does for a multi-tenant app; an app registered in one tenant only gets AADSTS700016.
 """
 
 from __future__ import annotations
@@ -98,12 +103,20 @@ def save_credentials(path: Path, primary: Client, extras: list[Client]) -> None:
     write_private(path, json.dumps(payload, indent=2) + "\n")
 
 
-def save_extra_clients(path: Path, extras: list[Client]) -> None:
-    """Rewrite only the extra clients, keeping the stored primary (which a constructor override may
-    differ from)."""
+def save_extra_clients(path: Path, extras: list[Client], tenants: Iterable[str] = ()) -> None:
+    """Rewrite only the extra clients and app-less tenants, keeping the stored primary (which a
+    constructor override may differ from)."""
     stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     stored["clients"] = [asdict(c) for c in extras]
+    stored["tenants"] = sorted(tenants)
     write_private(path, json.dumps(stored, indent=2) + "\n")
+
+
+def load_tenants(data_dir: Path) -> list[str]:
+    """The tenants stored without any app (`Identity.add_tenant`)."""
+    path = data_dir / CREDENTIALS_NAME
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    return [str(t).lower() for t in stored.get("tenants", [])]
 
 
 class Identity:
@@ -119,9 +132,11 @@ class Identity:
         *,
         credentials_path: Path | None = None,
         token_lifetime: int = 3599,
+        tenants: Iterable[str] = (),
     ) -> None:
         self.primary = primary
         self._extras = list(extras)
+        self._bare_tenants = {t.lower() for t in tenants}
         self._path = credentials_path
         self.token_lifetime = token_lifetime
         self._lock = threading.Lock()
@@ -135,7 +150,16 @@ class Identity:
             return [self.primary, *self._extras]
 
     def tenants(self) -> set[str]:
-        return {c.tenant_id for c in self.clients()}
+        with self._lock:
+            bare = set(self._bare_tenants)
+        return {c.tenant_id for c in self.clients()} | bare
+
+    def add_tenant(self, tenant_id: str) -> None:
+        """A tenant that exists but where no app is registered (so none is consented)."""
+        with self._lock:
+            self._bare_tenants.add(tenant_id.lower())
+            if self._path is not None:
+                save_extra_clients(self._path, self._extras, self._bare_tenants)
 
     def add_client(
         self,
@@ -155,7 +179,7 @@ class Identity:
             ]
             self._extras.append(client)
             if self._path is not None:
-                save_extra_clients(self._path, self._extras)
+                save_extra_clients(self._path, self._extras, self._bare_tenants)
 
     def _find(self, tenant_id: str, client_id: str) -> Client | None:
         for c in self.clients():
@@ -280,6 +304,15 @@ class Identity:
         if not client_id:
             raise _missing("client_id")
         client = self._find(tenant, client_id)
+        homes = {c.tenant_id for c in self.clients() if c.client_id == client_id}
+        if client is None and len(homes) > 1:
+            raise AuthError(
+                400,
+                "invalid_client",
+                7000229,
+                f"The client application {client_id} is missing service principal in the tenant "
+                f"{tenant}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
+            )
         if client is None:
             raise AuthError(
                 400,

@@ -44,7 +44,7 @@ from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, 
 from graph_emulator.batch import BATCH_SEGMENT, answer_batch
 from graph_emulator.faults import FaultPlan
 from graph_emulator.graph import GraphCollections, GraphContext, graph_error, normalise
-from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials
+from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials, load_tenants
 from graph_emulator.identity_types import FederatedCredential
 from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
 from graph_emulator.managed_identity import ManagedIdentityEndpoint
@@ -130,7 +130,11 @@ class GraphEmulator:
             self.data_dir, tenant_id=tenant_id, client_id=client_id, client_secret=client_secret
         )
         self.identity = Identity(
-            primary, extras, credentials_path=self.data_dir / CREDENTIALS_NAME, token_lifetime=token_lifetime
+            primary,
+            extras,
+            credentials_path=self.data_dir / CREDENTIALS_NAME,
+            token_lifetime=token_lifetime,
+            tenants=load_tenants(self.data_dir),
         )
         self.managed_identity = ManagedIdentityEndpoint(
             resources=self._graph_endpoints,
@@ -310,6 +314,12 @@ class GraphEmulator:
         self.identity.add_client(
             tenant_id, client_id, client_secret, certificates=certificates, federated=federated
         )
+
+    def add_tenant(self, tenant_id: str) -> None:
+        """A tenant where no app is registered: a token request for it is refused as Entra refuses
+        an app that is not consented there (AADSTS7000229 for an app registered in more than one
+        tenant, i.e. a multi-tenant app; AADSTS700016 otherwise). Kept in `credentials.json`."""
+        self.identity.add_tenant(tenant_id)
 
     # ------------------------------------------------------------------ workload identity federation
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from intune_graph.errors import AuthenticationFailed
+from intune_graph.errors import AuthenticationFailed, consent_advice
 
 # azure-identity logs every failed credential at WARNING. With logging unconfigured (as in the
 # provider plugin), Python's last-resort handler would print those to stderr, repeating what our
@@ -43,7 +43,11 @@ class CachedToken:
         tried: list[str] | None = None,
         hint: str = "",
         rebuild: Callable[[], _Credential] | None = None,
+        tenant_id: str | None = None,
+        client_id: str | None = None,
     ) -> None:
+        self._tenant_id = tenant_id
+        self._client_id = client_id
         self._credential = credential
         self._rebuild = rebuild
         self._tried = list(tried or [])
@@ -73,6 +77,9 @@ class CachedToken:
 
     def _describe(self, exc: Exception) -> str:
         message = _first_line_with_aadsts(str(exc))
+        advice = consent_advice(message, self._tenant_id, self._client_id)
+        if advice:
+            message = f"{message}\n{advice}"
         if len(self._tried) > 1:
             hint = f"\n{self._hint}" if self._hint else ""
             return f"no credential worked; tried, in order: {', '.join(self._tried)}.{hint}\n{message}"

@@ -18,14 +18,25 @@ from intune_model.clouds import known_authority_hosts
 GRAPH_API_VERSION = "beta"  # the resource exists only in beta
 
 
-def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClient:
+def open_client(
+    conn: Connection,
+    retry: RetryPolicy | None = None,
+    http: httpx.Client | None = None,
+    *,
+    other_tenant: bool = False,
+) -> GraphClient:
     """Check both URLs (no token is requested for a non-https endpoint), choose the credential, then
     build the client. Tokens are requested for `<graph endpoint>/.default` from this connection's
     authority only, so a token never crosses clouds. The write pacer is shared with every other
-    client of the same tenant in this process."""
+    client of the same tenant in this process.
+
+    `http`: another client's connection pool to share (one provider process serving many tenants of
+    one cloud); it stays that client's to close. Without it the client gets its own pool.
+    `other_tenant`: the tenant is one a resource names, not the provider's own (see `plan_methods`)."""
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
-    http = httpx.Client(
+    shared = http is not None
+    http = http or httpx.Client(
         verify=ssl_context(),
         timeout=httpx.Timeout(60.0, connect=15.0),
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
@@ -38,9 +49,11 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
             ca_bundle=bundles[0] if bundles else None,
             public_authority=authority in known_authority_hosts(),
             http=http,  # a client secret is exchanged over the same pool
+            other_tenant=other_tenant,
         )
     except BaseException:
-        http.close()
+        if not shared:
+            http.close()
         raise
     tokens = CachedToken(
         build_credential(methods),
@@ -48,6 +61,8 @@ def open_client(conn: Connection, retry: RetryPolicy | None = None) -> GraphClie
         tried=[m.name for m in methods],
         hint=HINT,
         rebuild=lambda: build_credential(methods),  # a fresh token cache after a 401
+        tenant_id=conn.tenant_id,
+        client_id=conn.client_id,
     )
     return GraphClient(
         f"{graph}/{GRAPH_API_VERSION}",

@@ -66,11 +66,35 @@ class Method:
 
 
 def plan_methods(
-    conn: Connection, *, ca_bundle: str | None, public_authority: bool, http: Any = None
+    conn: Connection,
+    *,
+    ca_bundle: str | None,
+    public_authority: bool,
+    http: Any = None,
+    other_tenant: bool = False,
 ) -> list[Method]:
     """The methods to try, in order (see the module docstring). Raises CredentialConfigError when an
     explicit choice or a method needing tenant and client id lacks them. Given the Graph client's
-    `http` pool, a client secret is exchanged over it (`secret_token`) without azure-identity."""
+    `http` pool, a client secret is exchanged over it (`secret_token`) without azure-identity.
+
+    `other_tenant`: `conn.tenant_id` is a tenant a resource names, not the provider's own. A managed
+    identity's token is always for its own tenant (Graph would act there, whatever state says), so it
+    is left out, and refused when it is the only method."""
+    methods = _planned(conn, ca_bundle, public_authority, http)
+    if not other_tenant:
+        return methods
+    usable = [m for m in methods if m.name != MANAGED_IDENTITY]
+    if not usable:
+        raise CredentialConfigError(
+            "tenant_id",
+            f"a managed identity gets tokens for its own tenant only, so it cannot serve tenant "
+            f"{conn.tenant_id}; use an aliased provider per tenant, or an app registration "
+            "(secret, certificate or federated token) consented in each tenant",
+        )
+    return usable
+
+
+def _planned(conn: Connection, ca_bundle: str | None, public_authority: bool, http: Any) -> list[Method]:
     explicit: list[Method] = []
     if conn.use_oidc:
         explicit.append(_oidc_method(conn, ca_bundle, public_authority))

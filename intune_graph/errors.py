@@ -95,6 +95,30 @@ class AuthenticationFailed(MessageError):
     SUMMARY = "Could not get a token for Microsoft Graph"
 
 
+# The identity platform's answers when the app has no service principal (no admin consent) in the
+# tenant asked: 700016 (app not found in the directory), 7000229 (a multi-tenant app missing its
+# service principal), 65001 (consent required), 500011 (resource principal not found).
+NOT_CONSENTED_CODES = ("AADSTS700016", "AADSTS7000229", "AADSTS65001", "AADSTS500011")
+
+
+def consent_advice(message: str, tenant_id: str | None, client_id: str | None) -> str | None:
+    """What to do when a token request failed because the app is not consented in the tenant (None
+    for any other failure): the admin-consent step, with the tenant and app it concerns."""
+    codes = [code for code in NOT_CONSENTED_CODES if f"{code}:" in message]
+    if not codes:
+        return None
+    tenant = tenant_id or "<tenant>"
+    app = client_id or "<client id>"
+    return (
+        f"The app {app} is not consented in tenant {tenant} ({codes[0]}). An administrator of that "
+        "tenant must grant it admin consent (its Intune application permissions, e.g. "
+        "DeviceManagementServiceConfig.ReadWrite.All), e.g. at "
+        f"<login host>/{tenant}/adminconsent?client_id={app} "
+        "(https://login.microsoftonline.com in the public cloud). Also check the tenant and client ids: "
+        "a typo names a tenant or an app that does not exist."
+    )
+
+
 _DEFAULT_CODES = {
     400: "BadRequest",
     401: "Unauthorized",

@@ -9,6 +9,7 @@ kinds and checks from it (`constructs_lib.provider`), and the stacks' settings f
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -162,6 +163,26 @@ BOOL_ARGUMENTS = tuple(arg.name for arg in ARGUMENTS if arg.kind == "bool")
 NUMBER_ARGUMENT_NAMES = tuple(arg.name for arg in ARGUMENTS if arg.kind == "number")
 
 LOOPBACK_NAMES = frozenset({"localhost"})
+
+# A Microsoft Entra tenant is named by its directory id (a GUID) or by one of its verified domains.
+_TENANT_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+TENANT_EXAMPLES = (
+    "a directory id such as 00000000-0000-0000-0000-000000000000 or a domain such as contoso.onmicrosoft.com"
+)
+
+
+def tenant_problem(value: object) -> str | None:
+    """Why `value` cannot name a tenant (None when it can): the tenant (directory) id, a GUID, or a
+    domain name of the tenant. The one rule of every tenant a configuration names (a resource's or
+    data source's `tenant_id`, an import id's tenant part)."""
+    if isinstance(value, str):
+        if _TENANT_GUID.fullmatch(value):
+            return None
+        labels = value.split(".")
+        if len(value) <= 253 and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels):
+            return None
+    return f"{value!r} is not a tenant; give {TENANT_EXAMPLES}"
 
 
 def is_loopback(host: str) -> bool:

@@ -20,7 +20,8 @@ Format (JSON)::
           "backend": {...},                    # optional; replaces the top-level one
           "settings": [
             {"key": "purebred", "display_name": "...", "issuer": "purebred", ...},
-            {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...}
+            {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...},
+            {"key": "fabrikam", "tenant_id": "fabrikam.onmicrosoft.com", "display_name": "...", ...}
           ]
         }
       ]
@@ -35,7 +36,10 @@ Each settings entry is a `key` (its construct id, Terraform resource name and ou
 plus the resource's fields under their Terraform names, validated by `intune_model`, the same
 schema the construct and the provider use. An optional `import_id` (the Graph id of an object
 that already exists, as `intune-provider export` writes it) makes the stack adopt that object with a
-Terraform `import` block instead of creating a new one; once deployed it is a no-op.
+Terraform `import` block instead of creating a new one; once deployed it is a no-op. An optional
+`tenant_id` puts the entry in that tenant instead of the provider's: with one multi-tenant app
+consented in each tenant, one stack (one provider, one plugin process) serves many tenants (its
+`import_id` is then imported from that tenant).
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ class SettingsEntry:
     key: str
     settings: DerivedCredentialSettingsModel
     import_id: str | None = None
+    tenant_id: str | None = None  # the tenant the object lives in; None: the provider's
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.key):
@@ -91,7 +96,15 @@ class SettingsEntry:
 
     def construct_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `DerivedCredentialSettings` (unset fields left out)."""
-        return {k: v for k, v in state_from_model(self.settings).items() if v is not None}
+        kwargs = {k: v for k, v in state_from_model(self.settings).items() if v is not None}
+        return {**kwargs, "tenant_id": self.tenant_id} if self.tenant_id else kwargs
+
+    @property
+    def import_address(self) -> str | None:
+        """The import id: `<tenant>/<import_id>` for an entry in a named tenant, else `import_id`."""
+        if self.import_id is None:
+            return None
+        return f"{self.tenant_id}/{self.import_id}" if self.tenant_id else self.import_id
 
 
 @dataclass(frozen=True)
@@ -208,7 +221,11 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
                 for line, message in exc.problems
             )
             raise fail(f"{label}: invalid settings:\n{problems}") from None
-        entries = [SettingsEntry(e.key, e.settings, e.import_id) for e in parsed if e.settings is not None]
+        entries = [
+            SettingsEntry(e.key, e.settings, e.import_id, e.tenant_id)
+            for e in parsed
+            if e.settings is not None
+        ]
         stacks.append(StackConfig(name=name, settings=tuple(entries), provider=provider, backend=backend))
     return AppConfig(stacks=tuple(stacks), source=source)
 

@@ -87,8 +87,8 @@ class TenantStack(cdktf.TerraformStack):
         self.derived_credentials: dict[str, DerivedCredentialSettings] = {}
         for entry in settings:
             resource = DerivedCredentialSettings(self, entry.key, **entry.construct_kwargs())
-            if entry.import_id:
-                resource.import_from(entry.import_id)  # adopt the existing object, never a duplicate
+            if entry.import_address:  # adopt the existing object (from its tenant), never a duplicate
+                resource.import_from(entry.import_address)
             self.derived_credentials[entry.key] = resource
             cdktf.TerraformOutput(
                 self,

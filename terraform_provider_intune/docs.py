@@ -171,6 +171,9 @@ and when none works the error names every method tried:
 | 7 | Azure CLI, then managed identity | — | nothing else configured |
 
 `tenant_id` / `{ENV_TENANT_ID}` and `client_id` / `{ENV_CLIENT_ID}` name the tenant and the app.
+With one multi-tenant app consented in many tenants, one provider configuration serves them all:
+resources and data sources take their own `tenant_id` (see the resource page; not with a managed
+identity, whose tokens are for its own tenant only).
 `cloud` (`public`, `usgovernment`, `usgovernmentdod`, `china`) sets both the Graph and the login host;
 `graph_endpoint` / `{ENV_GRAPH_ENDPOINT}` and `authority_host` / `{ENV_AUTHORITY_HOST}` override them.
 `SSL_CERT_FILE` or `REQUESTS_CA_BUNDLE` name a CA bundle to trust instead of the system's.
@@ -250,6 +253,32 @@ with its own `update_strategy`), and a one-off replacement needs no setting
 (`terraform apply -replace=ADDRESS`)."""
 
 
+def tenant_section(name: str) -> str:
+    """The same for every resource: `tenant_id`, one provider configuration for many tenants."""
+    return f"""## Many tenants with one provider configuration
+
+With one multi-tenant app registration consented in each tenant, one provider block serves them all:
+`tenant_id` on the resource picks the tenant (the provider's credentials, one token per tenant, one
+plugin process for the whole estate). Left out, it is the provider's tenant, and state records it.
+
+```terraform
+variable "tenants" {{
+  type = map(string) # name => tenant id or domain
+}}
+
+resource "{name}" "per_tenant" {{
+  for_each  = var.tenants
+  tenant_id = each.value
+  # ... the same arguments as above
+}}
+```
+
+Changing `tenant_id` replaces the object (it lives in another tenant). Import from a tenant with
+`<tenant>/<graph id>` (`<graph id>` alone imports from the provider's tenant); an error in a tenant
+other than the provider's names it. Use an aliased provider per tenant instead when tenants need
+different app registrations, credentials, clouds or `update_strategy`."""
+
+
 def resource_page(name: str, schema: Schema) -> str:
     description = schema["block"].get("description", "")
     spec = _spec_of(name)
@@ -258,11 +287,13 @@ def resource_page(name: str, schema: Schema) -> str:
     sections = [str(extra["resource_notes"])] if "resource_notes" in extra else []
     if spec:
         sections.append(update_section(spec))
+        sections.append(tenant_section(name))
     if "import_section" in extra:
         sections.append(str(extra["import_section"]))
     elif spec:
         sections.append(
-            f"## Import\n\nImport an existing object by its Graph id:\n\n```sh\nterraform import "
+            f"## Import\n\nImport an existing object by its Graph id, from another tenant than the "
+            f"provider's with `<tenant>/<graph id>`:\n\n```sh\nterraform import "
             f"{name}.example <graph id>\n```"
         )
     return f"""{_front_matter(f"{name} Resource - intune", description)}

@@ -144,6 +144,18 @@ Or with the command:
 terraform import intune_derived_credential.purebred 4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a
 ```
 
+From a tenant other than the provider's, prefix the tenant (directory id or domain):
+`contoso.onmicrosoft.com/4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a`; state then records `tenant_id`. With
+`for_each` over tenants, an `import` block can take its id from the same map:
+
+```terraform
+import {
+  for_each = var.existing # key => { tenant = "...", id = "..." }
+  to       = intune_derived_credential.per_tenant[each.key]
+  id       = "${each.value.tenant}/${each.value.id}"
+}
+```
+
 Import keeps every field whose value differs from Graph's default, so the generated block plans
 clean; a configuration that leaves out a field set in the portal shows that difference on the first
 plan. To adopt a whole tenant at once, `intune-provider export` writes a stack configuration with an

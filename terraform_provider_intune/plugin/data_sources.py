@@ -1,5 +1,6 @@
 """Data sources `intune_<name>` (one object, by id or by the spec's lookup field) and
-`intune_<plural>` (every object, optionally filtered) for every registered spec."""
+`intune_<plural>` (every object, optionally filtered) for every registered spec; each looks in the
+provider's tenant, or in the one its optional `tenant_id` names."""
 
 from __future__ import annotations
 
@@ -16,10 +17,27 @@ from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, config_value
 from terraform_provider_intune.plugin.diagnostics import guard
 from terraform_provider_intune.plugin.resources import TF_TYPES
-from terraform_provider_intune.plugin.values import is_unknown, known_items
+from terraform_provider_intune.plugin.values import check_config, is_unknown, known_items
+from terraform_provider_intune.tenants import (
+    DATA_SOURCE_TENANT_DESCRIPTION,
+    TENANT_ARGUMENT,
+    TENANT_ATTRIBUTE,
+    tenant_problems,
+)
 
 if TYPE_CHECKING:
-    pass
+    from terraform_provider_intune.plugin.provider import IntuneProvider
+
+
+def tenant_attribute() -> tfs.Attribute:
+    """`tenant_id` of both data sources: optional, and computed (state records the tenant looked in)."""
+    return tfs.Attribute(
+        TENANT_ATTRIBUTE,
+        tft.String(),
+        description=DATA_SOURCE_TENANT_DESCRIPTION,
+        optional=True,
+        computed=True,
+    )
 
 
 class _Object(tft.TfType):
@@ -62,6 +80,7 @@ def one_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
             optional=True,
             computed=True,
         ),
+        tenant_attribute(),
     ]
     for f in spec.fields:
         if f.name != key:
@@ -100,6 +119,7 @@ def all_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
         version=0,
         attributes=[
             *filters,
+            tenant_attribute(),
             tfs.Attribute(
                 "id",
                 tft.String(),
@@ -147,25 +167,24 @@ class OneDataSource(SpecBound, DataSource):
         # An unknown value (from a variable or another resource) counts as given.
         keys = ("id", self.spec.lookup_field)
         given = {k: (True if is_unknown(config.get(k)) else config.get(k)) for k in keys}
-        for attribute, message in check_lookup_config(self.spec, given):
+        problems = check_lookup_config(self.spec, given) + _tenant_problems(config)
+        for attribute, message in problems:
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
         from terraform_provider_intune.data_sources import find_one
 
-        return guard(
-            ctx.diagnostics,
-            lambda: clean(
+        def call() -> State:
+            tenant = config_value(config, TENANT_ATTRIBUTE)
+            found = find_one(
+                self.provider.client(tenant),
                 self.spec,
-                find_one(
-                    self.provider.client(),
-                    self.spec,
-                    item_id=config_value(config, "id"),
-                    lookup=config_value(config, self.spec.lookup_field),
-                ),
-            ),
-            self.spec,
-        )
+                item_id=config_value(config, "id"),
+                lookup=config_value(config, self.spec.lookup_field),
+            )
+            return _in_tenant(self.provider, clean(self.spec, found), tenant)
+
+        return guard(ctx.diagnostics, call, self.spec, tenant=_named_tenant(self.provider, config))
 
 
 class AllDataSource(SpecBound, DataSource):
@@ -184,19 +203,34 @@ class AllDataSource(SpecBound, DataSource):
 
         super().validate(diags, type_name, config)
         given = known_items({n: config.get(n) for n in self.spec.list_filters})
-        for attribute, message in check_filters(self.spec, given):
+        for attribute, message in check_filters(self.spec, given) + _tenant_problems(config):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
         from terraform_provider_intune.data_sources import find_all
 
         def call() -> State:
+            tenant = config_value(config, TENANT_ATTRIBUTE)
             filters = {n: config_value(config, n) for n in self.spec.list_filters}
-            found = find_all(self.provider.client(), self.spec, filters)
+            found = find_all(self.provider.client(tenant), self.spec, filters)
             found[self.spec.plural] = [clean(self.spec, p) for p in found[self.spec.plural]]
-            return found
+            return _in_tenant(self.provider, found, tenant)
 
-        return guard(ctx.diagnostics, call, self.spec)
+        return guard(ctx.diagnostics, call, self.spec, tenant=_named_tenant(self.provider, config))
+
+
+def _tenant_problems(config: Config) -> list[tuple[str, str]]:
+    return check_config(config, [TENANT_ARGUMENT], tenant_problems)
+
+
+def _in_tenant(provider: IntuneProvider, state: State, tenant: str | None) -> State:
+    return {**state, TENANT_ATTRIBUTE: tenant if tenant is not None else provider.own_tenant()}
+
+
+def _named_tenant(provider: IntuneProvider, config: Config) -> str | None:
+    """The tenant errors name: a known one other than the provider's own."""
+    value = config.get(TENANT_ATTRIBUTE)
+    return value if isinstance(value, str) and provider.is_other_tenant(value) else None
 
 
 def data_source_classes(spec: ResourceSpec) -> list[type[DataSource]]:

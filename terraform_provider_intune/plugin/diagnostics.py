@@ -16,10 +16,17 @@ T = TypeVar("T")
 
 
 def guard(
-    diags: Diagnostics, call: Callable[[], T], spec: ResourceSpec | None = None, on_error: T | None = None
+    diags: Diagnostics,
+    call: Callable[[], T],
+    spec: ResourceSpec | None = None,
+    on_error: T | None = None,
+    tenant: str | None = None,
 ) -> T | None:
     """Run a call; turn an `IntuneError` into its diagnostics (with the attribute path where one
-    applies), and anything else into one "unexpected" diagnostic."""
+    applies), and anything else into one "unexpected" diagnostic. With `tenant` (a call in a tenant
+    other than the provider's own), every summary ends "in tenant <tenant>": in a plan over many
+    tenants, the failing one is named."""
+    where = f" in tenant {tenant}" if tenant else ""
     from intune_graph.errors import GraphError  # deferred: only reached after a call ran
 
     try:
@@ -30,10 +37,10 @@ def guard(
                 from terraform_provider_intune.handler import attribute_for
 
                 attribute = attribute_for(exc, spec)
-            diags.add_error(summary, detail, path=[attribute] if attribute else None)
+            diags.add_error(summary + where, detail, path=[attribute] if attribute else None)
     except Exception as exc:  # the last resort: never an opaque plugin crash
         diags.add_error(
-            f"Unexpected provider error: {type(exc).__name__}",
+            f"Unexpected provider error: {type(exc).__name__}{where}",
             f"{exc}\n\n{traceback.format_exc(limit=5)}",
         )
     return on_error

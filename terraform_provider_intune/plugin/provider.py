@@ -1,5 +1,6 @@
-"""Provider `intune`: its arguments (from `config.ARGUMENTS`), its configuration, one shared Graph
-client for the process, and one resource and two data sources per registered spec.
+"""Provider `intune`: its arguments (from `config.ARGUMENTS`), its configuration, one Graph client
+per tenant for the process (the provider's own, and those resources name with `tenant_id`), and one
+resource and two data sources per registered spec.
 
 The handler and the Graph client (httpx, azure-identity) are imported by the calls that use them,
 not here: the provider reaches Terraform's handshake, schemas, `validate` and plan without them.
@@ -40,13 +41,16 @@ _ARGUMENT_TYPES: dict[str, Callable[[], Any]] = {"string": tft.String, "bool": t
 
 
 class IntuneProvider(Provider):
-    """Provider `intune`: holds the configuration and one shared Graph client for the process."""
+    """Provider `intune`: holds the configuration and the process's Graph clients, one per tenant."""
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
         self._strategy_unknown = False
         self._lock = threading.Lock()
-        self._client: Any = None
+        self._client: Any = None  # the provider's own tenant's
+        self._tenant_clients: dict[str, Any] = {}  # other tenants', by lower-cased tenant
+        self._ledgers: dict[str, Any] = {}  # their create ledgers (`adoption.CreateLedger`)
+        self._own_tenant: tuple[str | None] | None = None  # resolved once: (tenant or None,)
         self.stop = threading.Event()
 
     def get_model_prefix(self) -> str:
@@ -79,6 +83,7 @@ class IntuneProvider(Provider):
 
     def configure_provider(self, diags: Diagnostics, config: Config) -> None:
         self._config = known_items(config)
+        self._own_tenant = None
         self._strategy_unknown = is_unknown((config or {}).get("update_strategy"))
         # Build the client and fetch the token in the background while Terraform carries on
         # (schemas, validate, planning); the first Graph call waits for them, not longer.
@@ -122,17 +127,70 @@ class IntuneProvider(Provider):
     def get_resources(self) -> list[Any]:
         return [resource_class(spec) for spec in usable_specs()[0]]
 
-    def client(self) -> Any:
-        """The process's Graph client, built on first use (so `validate` needs no credentials)."""
-        if self._client is None:
+    def client(self, tenant: str | None = None) -> Any:
+        """The Graph client of `tenant` (None, or the provider's own tenant: the provider's client),
+        built on first use (so `validate` needs no credentials). Another tenant's client shares the
+        provider's credentials and connection pool; its token, snapshot and write pacing are its own."""
+        key = self._other_tenant(tenant)
+        if key is None:
+            if self._client is None:
+                with self._lock:
+                    if self._client is None:
+                        self._client = self._open(self._config)
+            return self._client
+        client = self._tenant_clients.get(key)
+        if client is None:
             with self._lock:
-                if self._client is None:
-                    from intune_graph import open_client  # deferred: keeps provider start fast
+                client = self._tenant_clients.get(key)
+                if client is None:
+                    client = self._open({**self._config, "tenant_id": tenant}, other_tenant=True)
+                    self._tenant_clients[key] = client
+        return client
 
-                    client = open_client(resolve(self._config))
-                    client.stop = self.stop
-                    self._client = client
-        return self._client
+    def _open(self, config: dict[str, Any], other_tenant: bool = False) -> Any:
+        """A client for `config`, on the pool of a client already built (called under the lock)."""
+        from intune_graph import open_client  # deferred: keeps provider start fast
+
+        built = [c for c in (self._client, *self._tenant_clients.values()) if c is not None]
+        client = open_client(
+            resolve(config), http=built[0].http if built else None, other_tenant=other_tenant
+        )
+        client.stop = self.stop
+        return client
+
+    def own_tenant(self) -> str | None:
+        """The provider's tenant as configured (argument, else `AZURE_TENANT_ID`), None when it has none
+        or its configuration does not resolve (the call that needs Graph then reports why)."""
+        if self._own_tenant is None:
+            try:
+                own = resolve(self._config).tenant_id
+            except Exception:
+                own = None
+            self._own_tenant = (own,)
+        return self._own_tenant[0]
+
+    def _other_tenant(self, tenant: str | None) -> str | None:
+        """`tenant`'s key when it is not the provider's own tenant, else None."""
+        if tenant is None:
+            return None
+        key = tenant.strip().lower()
+        own = self.own_tenant()
+        return None if own is not None and key == own.strip().lower() else key
+
+    def is_other_tenant(self, tenant: str | None) -> bool:
+        """True when `tenant` names a tenant other than the provider's own (errors then name it)."""
+        return self._other_tenant(tenant) is not None
+
+    def ledger(self, tenant: str | None) -> Any:
+        """The create ledger of `tenant` (see `adoption`): identical creates in different tenants
+        are not serialised against each other, nor their objects mistaken for each other's."""
+        from terraform_provider_intune.adoption import LEDGER, CreateLedger
+
+        key = self._other_tenant(tenant)
+        if key is None:
+            return LEDGER
+        with self._lock:
+            return self._ledgers.setdefault(key, CreateLedger())
 
 
 # ----------------------------------------------------------------------------- schema as data

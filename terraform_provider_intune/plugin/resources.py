@@ -1,10 +1,13 @@
 """Resource `intune_<name>` for every registered spec: schema, validate and lifecycle, generic over
 the spec. The handler (and with it the Graph client) is imported by the calls that use it, so
-`terraform validate` and plan never load httpx or azure-identity."""
+`terraform validate` and plan never load httpx or azure-identity.
+
+Every resource also has `tenant_id` (`terraform_provider_intune.tenants`): not a Graph field, never
+sent; it picks the tenant's Graph client, and state records the effective tenant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +26,19 @@ from tf.iface import (
 )
 from tf.utils import Diagnostics
 
+from intune_model.errors import IntuneError
 from intune_model.schema import ResourceSpec, TfType
 from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean
 from terraform_provider_intune.plugin.diagnostics import guard
-from terraform_provider_intune.plugin.values import check_config
+from terraform_provider_intune.plugin.values import check_config, is_unknown
+from terraform_provider_intune.tenants import (
+    RESOURCE_TENANT_DESCRIPTION,
+    TENANT_ARGUMENT,
+    TENANT_ATTRIBUTE,
+    split_import_id,
+    tenant_problems,
+)
 
 if TYPE_CHECKING:
     from terraform_provider_intune.handler import Handler
@@ -44,7 +55,7 @@ def resource_schema(spec: ResourceSpec) -> tfs.Schema:
     attributes = [
         tfs.Attribute(
             "id", tft.String(), description=f"Server-assigned id of the {spec.title} object.", computed=True
-        )
+        ),
     ]
     for f in spec.fields:
         attributes.append(
@@ -56,6 +67,16 @@ def resource_schema(spec: ResourceSpec) -> tfs.Schema:
                 optional=not f.required,
             )
         )
+    attributes.append(
+        tfs.Attribute(
+            TENANT_ATTRIBUTE,
+            tft.String(),
+            description=RESOURCE_TENANT_DESCRIPTION,
+            optional=True,
+            computed=True,
+            requires_replace=True,
+        )
+    )
     return tfs.Schema(version=spec.schema_version, attributes=attributes, description=spec.description)
 
 
@@ -71,60 +92,104 @@ class SpecResource(SpecBound, Resource):
         # Unknowns are not judged as if known; a refinement that already breaks a rule (a help URL
         # whose known start is ftp://) is reported now.
         check = partial(self.spec.problems, partial=True)
-        for attribute, message in check_config(config, self.spec.fields, check):
+        problems = check_config(config, self.spec.fields, check)
+        problems += check_config(config, [TENANT_ARGUMENT], tenant_problems)
+        for attribute, message in problems:
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     def create(self, ctx: CreateContext, planned: State) -> State | None:
-        result = self._guard(
-            ctx.diagnostics, lambda: self._handler(ctx.diagnostics).create(self._clean(planned))
-        )
-        return None if result is None else result[1]
+        tenant = _tenant_of(planned)
+
+        def call() -> State:
+            _, outs = self._handler(ctx.diagnostics, tenant).create(self._clean(planned))
+            return self._in_tenant(outs, tenant)
+
+        return self._guard(ctx.diagnostics, call, tenant=tenant)
 
     def read(self, ctx: ReadContext, current: State) -> State | None:
         # On error keep what state had: an error must not look like a deletion.
-        return self._guard(
-            ctx.diagnostics,
-            lambda: self._handler(ctx.diagnostics).read(current["id"], self._clean(current)),
-            on_error=current,
-        )
+        tenant = _tenant_of(current)
+
+        def call() -> State | None:
+            found = self._handler(ctx.diagnostics, tenant).read(current["id"], self._clean(current))
+            return None if found is None else self._in_tenant(found, tenant)
+
+        return self._guard(ctx.diagnostics, call, on_error=current, tenant=tenant)
 
     def update(self, ctx: UpdateContext, current: State, planned: State) -> State | None:
-        return self._guard(
-            ctx.diagnostics,
-            lambda: self._handler(ctx.diagnostics).update(
+        tenant = _tenant_of(current)  # a change of tenant plans a replacement, never an update
+
+        def call() -> State:
+            props = self._handler(ctx.diagnostics, tenant).update(
                 current["id"], self._clean(current), self._clean(planned)
-            ),
-            on_error=current,
-        )
+            )
+            state = self._in_tenant(props, tenant)
+            if planned.get(TENANT_ATTRIBUTE) is None:  # a state from before tenant_id, not refreshed:
+                state[TENANT_ATTRIBUTE] = None  # apply keeps the plan's null; the next read records it
+            return state
+
+        return self._guard(ctx.diagnostics, call, on_error=current, tenant=tenant)
 
     def delete(self, ctx: DeleteContext, current: State) -> State | None:
+        tenant = _tenant_of(current)
+
         def call() -> bool:
-            self._handler(ctx.diagnostics).delete(current["id"])
+            self._handler(ctx.diagnostics, tenant).delete(current["id"])
             return True
 
-        return None if self._guard(ctx.diagnostics, call) else current
+        return None if self._guard(ctx.diagnostics, call, tenant=tenant) else current
 
     def import_(self, ctx: ImportContext, id: str) -> State | None:
-        return self._guard(ctx.diagnostics, lambda: self._handler(ctx.diagnostics).import_(id.strip()))
+        """`<id>` imports from the provider's tenant, `<tenant>/<id>` from that tenant."""
+        try:
+            tenant, item_id = split_import_id(id)
+        except IntuneError as bad:
+            for summary, detail, _ in bad.diagnostics():
+                ctx.diagnostics.add_error(summary, detail)
+            return None
+        return self._guard(
+            ctx.diagnostics,
+            lambda: self._in_tenant(self._handler(ctx.diagnostics, tenant).import_(item_id), tenant),
+            tenant=tenant,
+        )
 
     def upgrade(self, ctx: UpgradeContext, version: int, old: State) -> State | None:
         """`tf` calls this when a state's schema version is older than the spec's (UpgradeResourceState)."""
-        return self._guard(ctx.diagnostics, lambda: self.spec.upgrade_state(version, old), on_error=old)
+
+        def call() -> State:  # the spec knows its fields; the tenant is the plugin's to carry
+            return {**self.spec.upgrade_state(version, old), TENANT_ATTRIBUTE: old.get(TENANT_ATTRIBUTE)}
+
+        return self._guard(ctx.diagnostics, call, on_error=old)
 
     def _clean(self, state: State) -> dict[str, Any]:
         return clean(self.spec, state)
 
-    def _guard(self, diags: Diagnostics, call: Callable[[], Any], on_error: Any = None) -> Any:
-        return guard(diags, call, self.spec, on_error)
+    def _in_tenant(self, props: Mapping[str, Any], tenant: str | None) -> dict[str, Any]:
+        """The handler's answer with the effective tenant: the one state named, else the provider's."""
+        return {**props, TENANT_ATTRIBUTE: tenant if tenant is not None else self.provider.own_tenant()}
 
-    def _handler(self, diags: Diagnostics) -> Handler:
+    def _guard(
+        self, diags: Diagnostics, call: Callable[[], Any], on_error: Any = None, tenant: str | None = None
+    ) -> Any:
+        named = tenant if self.provider.is_other_tenant(tenant) else None
+        return guard(diags, call, self.spec, on_error, tenant=named)
+
+    def _handler(self, diags: Diagnostics, tenant: str | None = None) -> Handler:
         from terraform_provider_intune.handler import Handler
 
         return Handler(
-            self.provider.client(),
+            self.provider.client(tenant),
             warn=lambda summary, detail: diags.add_warning(summary, detail),
+            ledger=self.provider.ledger(tenant),
             spec=self.spec,
         )
+
+
+def _tenant_of(values: Mapping[str, Any]) -> str | None:
+    """The tenant a plan or state names; None for the provider's: unset, or unknown in a create's
+    plan (a computed value the provider fills, as it does for `id`)."""
+    value = values.get(TENANT_ATTRIBUTE)
+    return value if isinstance(value, str) and value and not is_unknown(value) else None
 
 
 def resource_class(spec: ResourceSpec) -> type[SpecResource]:

@@ -1,5 +1,6 @@
 """Serving the provider: Terraform's StopProvider wired to `provider.stop`, every unknown value
-decoded (`plugin.values`), and plan responses that carry the replacements `update_strategy` asks for."""
+decoded (`plugin.values`), plan responses that carry the replacements `update_strategy` asks for, and
+stored states shaped to the current attributes."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def replace_aware_servicer_class() -> Any:
     proposed state is an unknown here too, never a decoding failure."""
     from tf.gen import tfplugin_pb2 as pb
     from tf.provider import ProviderServicer
-    from tf.utils import Diagnostics, read_dynamic_value
+    from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
     from terraform_provider_intune.plugin.values import install_value_codec
 
@@ -77,6 +78,20 @@ def replace_aware_servicer_class() -> Any:
                         pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)])
                     )
             response.diagnostics.extend(d.to_pb() for d in diags.diagnostics)
+            return response
+
+        def UpgradeResourceState(self, request: Any, context: Any) -> Any:
+            """A stored state shaped to the schema's attributes (new ones null, gone ones dropped),
+            also when its version is current: `tf` 1.2.0 passes such a state through as stored, and
+            Terraform refuses an object missing an attribute the plugin layer added (`tenant_id` in a
+            state written before it existed: "an object with 7 attributes is required (6 given)")."""
+            response = super().UpgradeResourceState(request, context)
+            if any(d.severity == pb.Diagnostic.ERROR for d in response.diagnostics):
+                return response
+            state = read_dynamic_value(response.upgraded_state)
+            names = [a.name for a in self._get_res_cls(request.type_name).get_schema().attributes]
+            if isinstance(state, dict) and list(state) != names:
+                response.upgraded_state.CopyFrom(to_dynamic_value({n: state.get(n) for n in names}))
             return response
 
     return ReplaceAwareServicer

@@ -315,11 +315,13 @@ def _tf_type(spec: FieldLike) -> str:
 
 Check = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
 
-# How a string commonly continues: neutral tails, and every tail that completes an http(s) URL from
-# any prefix of one. A refined string is reported only when no candidate passes the check.
+# How a string commonly continues: neutral tails, one that completes a domain name (a tenant), and
+# every tail that completes an http(s) URL from any prefix of one. A refined string is reported only
+# when no candidate passes the check.
 _STRING_TAILS = (
     "",
     "x",
+    "x.example",
     "/x",
     "//x.example/x",
     "://x.example/x",

@@ -96,6 +96,7 @@ output "xtec_ids" {{ value = data.intune_derived_credentials.xtec.ids }}
         "help_url": "https://example.com/help",
         "notification_types": ["companyPortal", "email"],
         "renewal_threshold_percentage": 15,
+        "tenant_id": emu.tenant_id,  # where it looked: the provider's tenant, none being named
     }
     assert out["by_name"]["id"] == seeded["O'Brien's Entrust"]
     assert out["by_name"]["issuer"] == "entrustDatacard"

@@ -95,7 +95,7 @@ def test_import_with_each_shape(tf: Workdir, emu: GraphEmulator) -> None:
 
     shapes(emu, wrap_get_body=True, subtype_answers=True)
     reimport()
-    assert tf.resource_attrs("purebred") == {**PUREBRED, "id": oid}
+    assert tf.resource_attrs("purebred") == {**PUREBRED, "id": oid, "tenant_id": emu.tenant_id}
 
     shapes(emu, unknown_enum_member="issuer")
     reimport()

@@ -48,5 +48,7 @@ def test_a_state_written_by_0_1_0_plans_clean(tmp_path: Path, cli_config: Path) 
         code, plan = work.plan_exit_code()
         assert code == 0, plan
         work.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-        assert instances(work.state()) == old
+        # refreshed, each records the provider's tenant (`tenant_id`, added since 0.1.0); nothing else
+        recorded = {name: (v, {**attrs, "tenant_id": emu.tenant_id}) for name, (v, attrs) in old.items()}
+        assert instances(work.state()) == recorded
         assert [r.method for r in emu.requests if r.method != "GET"] == []

@@ -106,9 +106,10 @@ def test_construct_keywords_are_the_spec_fields() -> None:
     )
     from intune_model.resources.derived_credential import SPEC
 
-    assert _keywords(DerivedCredentialSettings) == [f.name for f in SPEC.fields]
-    assert _keywords(DataIntuneDerivedCredential) == ["id", SPEC.lookup_field]
-    assert _keywords(DataIntuneDerivedCredentials) == list(SPEC.list_filters)
+    # and the plugin's own `tenant_id` last, as every resource and data source has it
+    assert _keywords(DerivedCredentialSettings) == [f.name for f in SPEC.fields] + ["tenant_id"]
+    assert _keywords(DataIntuneDerivedCredential) == ["id", SPEC.lookup_field, "tenant_id"]
+    assert _keywords(DataIntuneDerivedCredentials) == [*SPEC.list_filters, "tenant_id"]
 
 
 def test_validate_and_plan_path_loads_no_pydantic_httpx_or_azure_identity() -> None:

@@ -108,7 +108,7 @@ def test_graph_errors_point_at_the_attribute() -> None:
 
 def test_terraform_schema_is_derived_from_the_model() -> None:
     attrs = {a.name: a for a in resource_schema(SPEC).attributes}
-    assert list(attrs) == ["id"] + [f.name for f in FIELDS]
+    assert list(attrs) == ["id"] + [f.name for f in FIELDS] + ["tenant_id"]  # the plugin's own last
     assert attrs["id"].computed and not attrs["id"].optional
     assert attrs["display_name"].required and attrs["issuer"].required
     assert attrs["notification_types"].type.tf_type() == b'["set","string"]'

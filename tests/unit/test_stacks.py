@@ -328,3 +328,53 @@ def test_every_bad_entry_is_reported_with_its_line(tmp_path: Path) -> None:
     assert f"{broken}: issuer: 'String' is not an issuer" in message
     twin = "line 16: stacks[0] ('t1') settings[2] (key 'ok')"
     assert f"{twin}: duplicate key 'ok', first used on line 6" in message
+
+
+def test_one_stack_one_provider_many_tenants(tmp_path: Path) -> None:
+    """Entries with a `tenant_id` put their object in that tenant: one stack, one provider
+    configuration, one plugin process for the estate; `import_id` is imported from that tenant."""
+    fabrikam = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    config = load_config(
+        write(
+            tmp_path,
+            one_stack(
+                {"key": "home", "display_name": "H", "issuer": "purebred"},
+                {
+                    "key": "contoso",
+                    "tenant_id": "contoso.onmicrosoft.com",
+                    "display_name": "C",
+                    "issuer": "xTec",
+                },
+                {
+                    "key": "adopted",
+                    "tenant_id": fabrikam,
+                    "import_id": "abc",
+                    "display_name": "A",
+                    "issuer": "xTec",
+                },
+                name="estate",
+            ),
+        )
+    )
+    (stack_config,) = config.stacks
+    stack = TenantStack(cdktf.Testing.app(), "estate", settings=stack_config.settings)
+    out = synth(stack)
+    resources = out["resource"][RESOURCE_TYPE]
+    assert "tenant_id" not in resources["home"]
+    assert resources["contoso"]["tenant_id"] == "contoso.onmicrosoft.com"
+    assert resources["adopted"]["tenant_id"] == fabrikam
+    assert [i["id"] for i in out["import"]] == [f"{fabrikam}/abc"]
+    assert len(out["provider"]["intune"]) == 1
+
+    with pytest.raises(ConfigError) as info:
+        load_config(
+            write(
+                tmp_path,
+                one_stack({"key": "bad", "tenant_id": "contoso", "display_name": "B", "issuer": "xTec"}),
+            )
+        )
+    assert (
+        "'bad'" in str(info.value)
+        and "tenant_id:" in str(info.value)
+        and "contoso.onmicrosoft.com" in str(info.value)
+    )

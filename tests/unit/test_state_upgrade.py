@@ -79,7 +79,28 @@ def test_a_version_0_state_is_carried_to_version_1() -> None:
     }
     answer = upgrade_via_tf(V1Provider(), 0, V0)
     assert not answer.diagnostics
-    assert read_dynamic_value(answer.upgraded_state) == upgraded
+    assert read_dynamic_value(answer.upgraded_state) == {**upgraded, "tenant_id": None}
+    # the plugin's own `tenant_id` is carried through a spec's upgrade
+    answer = upgrade_via_tf(V1Provider(), 0, {**V0, "tenant_id": "contoso.onmicrosoft.com"})
+    assert read_dynamic_value(answer.upgraded_state)["tenant_id"] == "contoso.onmicrosoft.com"
+
+
+def test_a_current_version_state_gets_the_attributes_the_plugin_added() -> None:
+    """A state written before `tenant_id` existed has the current version (it was added without a
+    spec change): the serving servicer shapes it to the schema, as Terraform requires."""
+    from terraform_provider_intune.plugin.server import replace_aware_servicer_class
+    from terraform_provider_intune.plugin.values import install_value_codec
+
+    install_value_codec()
+    servicer = replace_aware_servicer_class()(IntuneProvider())
+    request = pb.UpgradeResourceState.Request(
+        type_name=f"intune_{SPEC.name}", version=0, raw_state=pb.RawState(json=json.dumps(V0).encode())
+    )
+    answer = servicer.UpgradeResourceState(request, None)
+    assert not answer.diagnostics
+    assert read_dynamic_value(answer.upgraded_state) == {**V0, "tenant_id": None}
+    names = [a.name for a in resource_schema(SPEC).attributes]
+    assert list(read_dynamic_value(answer.upgraded_state)) == names
 
 
 def test_attributes_gone_from_the_schema_are_dropped_and_new_ones_are_null() -> None:
