@@ -247,10 +247,10 @@ resource "{PREFIX}{spec.name}" "example" {{
 }}
 ```
 
-There is no per-resource override: whether PATCH works is a property of the tenant's Graph, the same
-for every object one provider configuration manages (a second tenant gets its own aliased provider
-with its own `update_strategy`), and a one-off replacement needs no setting
-(`terraform apply -replace=ADDRESS`)."""
+There is no per-resource override: whether PATCH works is a property of Graph's service for this
+resource, not of one object. A tenant that needs another strategy gets its own aliased provider with
+its own `update_strategy` (also when the other tenants share one configuration through resource-level
+`tenant_id`), and a one-off replacement needs no setting (`terraform apply -replace=ADDRESS`)."""
 
 
 def tenant_section(name: str) -> str:
