@@ -90,6 +90,10 @@ class RetryPolicy:
     base_delay_s: float = 0.5
     max_delay_s: float = 30.0
     read_after_write_s: float = 30.0  # how long a new id may 404 before we believe it is gone
+    # How long an id that refresh reads may 404 before it is believed gone: another process (the
+    # apply that just ended) may have created it seconds ago, before every replica holds it, and
+    # believing the 404 would plan it again (a duplicate). A real deletion costs this once.
+    absent_after_s: float = 5.0
 
 
 @dataclass
@@ -193,12 +197,30 @@ class GraphClient:
         except NotFound:
             return None
 
+    def get_confirmed(
+        self, collection: str, item_id: str, judge: Judge | None = None
+    ) -> dict[str, Any] | None:
+        """GET an id that should exist (refresh): None only once it has answered 404 for the policy's
+        `absent_after_s`, so an object another process created moments ago is not taken for gone."""
+        try:
+            return self._fetch_until(collection, item_id, self.retry.absent_after_s, judge)
+        except NotFound:
+            return None
+
     def fetch_after_write(
         self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
     ) -> dict[str, Any]:
         """Like `get_after_write`, but the final 404 is raised as `NotFound`."""
         self._mark_written(item_id)
-        give_up = time.monotonic() + (self.retry.read_after_write_s if grace_s is None else grace_s)
+        return self._fetch_until(
+            collection, item_id, self.retry.read_after_write_s if grace_s is None else grace_s, judge
+        )
+
+    def _fetch_until(
+        self, collection: str, item_id: str, grace_s: float, judge: Judge | None
+    ) -> dict[str, Any]:
+        """`fetch`, taking a 404 for replication lag until `grace_s` (or the operation's deadline)."""
+        give_up = time.monotonic() + grace_s
         give_up = min(give_up, self.deadline())
         delay = self.retry.base_delay_s / 2
         while True:

@@ -5,7 +5,8 @@ Terraform refreshes every resource with its own read, ten at a time; against a G
 `$select` of the fields the reader needs) on its first read, while the other readers wait for it,
 and answers later reads from memory. It is a cache of presence only, so it never decides alone:
 
-* an id missing from the snapshot is read with a GET before anyone is told it is gone;
+* an id missing from the snapshot is read with a GET before anyone is told it is gone, and a 404
+  counts only once it persists (`RetryPolicy.absent_after_s`: replicas lag behind a create);
 * an id this process wrote (created, patched, deleted, or waited for after a write) is read with a
   GET, as before, so a write is never hidden by an older listing;
 * a snapshot older than `max_age_s` answers nothing: reads go back to GETs (it is not listed again);
@@ -56,7 +57,8 @@ class CollectionSnapshot:
                 with self._lock:
                     self.served += 1
                 return dict(objects[item_id])
-        return self._client.get(self._collection, item_id, judge=self._judge)  # the truth for absence, writes
+        # The truth for absence and for writes: a GET, whose 404 must persist (`get_confirmed`).
+        return self._client.get_confirmed(self._collection, item_id, judge=self._judge)
 
     def _objects_now(self) -> dict[str, dict[str, Any]] | None:
         if not self._tried:

@@ -8,7 +8,9 @@ import httpx
 from intune_graph import GraphClient, RetryPolicy
 from intune_graph.pacing import WritePacer
 
-FAST = RetryPolicy(deadline_s=5.0, base_delay_s=0.01, max_delay_s=0.05, read_after_write_s=1.0)
+FAST = RetryPolicy(
+    deadline_s=5.0, base_delay_s=0.01, max_delay_s=0.05, read_after_write_s=1.0, absent_after_s=0.2
+)
 
 
 class StaticToken:

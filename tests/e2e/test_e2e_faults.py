@@ -157,6 +157,8 @@ def test_interrupted_apply_leaves_state_matching_the_server(
 
     # the next apply finishes the job without duplicates
     emu.faults.update(write_rate=0)  # type: ignore[attr-defined]
-    tf.apply()
-    assert len(state_ids(tf)) == 20 and len(emu.objects()) == 20
+    second = tf.apply()
+    names = sorted(o["displayName"] for o in emu.objects())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert len(state_ids(tf)) == 20 and len(emu.objects()) == 20, (twice, out, second.stdout)
     assert tf.plan_exit_code()[0] == 0

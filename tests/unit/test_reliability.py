@@ -132,7 +132,9 @@ def scripted(
     return scripted_client(answers, INSTANT, pacer)
 
 
-INSTANT = RetryPolicy(deadline_s=5, base_delay_s=0.001, max_delay_s=0.002, read_after_write_s=0.05)
+INSTANT = RetryPolicy(
+    deadline_s=5, base_delay_s=0.001, max_delay_s=0.002, read_after_write_s=0.05, absent_after_s=0.05
+)
 
 
 def test_a_throttled_write_slows_the_shared_pacer_and_a_read_does_not() -> None:
@@ -238,7 +240,7 @@ class FakeGraph:
         self.create_answers = create_answers
         self.lists = lists
         self.posts = 0
-        self.retry = RetryPolicy(read_after_write_s=0)
+        self.retry = RetryPolicy(read_after_write_s=0, absent_after_s=0)
         self.stop = threading.Event()
         self.real = GraphClient("https://g.test/beta", None, httpx.Client())  # type: ignore[arg-type]
 
@@ -324,6 +326,32 @@ def test_stopping_during_the_search_fails_naming_the_possible_orphan() -> None:
 # ---------------------------------------------------------------------------- provider arguments
 
 ENV = {"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"}
+
+
+# ---------------------------------------------------------------------------- absence on refresh
+
+COLLECTION = "/deviceManagement/derivedCredentials"
+ONE = {"id": "fresh", "displayName": "Fresh", "issuer": "purebred"}
+
+
+def lagging(not_found: int) -> list[httpx.Response | Exception]:
+    """An empty listing, then `not_found` 404s for the id, then the object: what a replica that has
+    not yet seen another process's create answers."""
+    missing = httpx.Response(404, json={"error": {"code": "ResourceNotFound", "message": "not found"}})
+    return [httpx.Response(200, json={"value": []}), *[missing] * not_found, httpx.Response(200, json=ONE)]
+
+
+def test_refresh_takes_a_404_for_lag_while_it_lasts_less_than_the_grace() -> None:
+    client, seen = scripted_client(lagging(3))  # FAST: absent_after_s=0.2
+    assert client.snapshot(COLLECTION).get("fresh") == ONE  # not "gone": no create planned again
+    assert [r.method for r in seen] == ["GET"] * 5
+
+
+def test_refresh_believes_a_404_that_outlasts_the_grace() -> None:
+    policy = RetryPolicy(deadline_s=5, base_delay_s=0.01, max_delay_s=0.02, absent_after_s=0.1)
+    client, seen = scripted_client(lagging(1000), policy)
+    assert client.snapshot(COLLECTION).get("fresh") is None
+    assert 3 <= len(seen) < 1000  # asked again through the grace, then gave up
 
 
 def test_reliability_arguments_have_defaults_and_must_be_positive() -> None:
