@@ -17,16 +17,14 @@ from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, config_value
 from terraform_provider_intune.plugin.diagnostics import guard
 from terraform_provider_intune.plugin.resources import TF_TYPES
-from terraform_provider_intune.plugin.values import check_config, is_unknown, known_items
+from terraform_provider_intune.plugin.values import is_unknown, known_items
 from terraform_provider_intune.tenants import (
     DATA_SOURCE_TENANT_DESCRIPTION,
-    TENANT_ARGUMENT,
     TENANT_ATTRIBUTE,
-    tenant_problems,
 )
 
 if TYPE_CHECKING:
-    from terraform_provider_intune.plugin.provider import IntuneProvider
+    pass
 
 
 def tenant_attribute() -> tfs.Attribute:
@@ -167,7 +165,7 @@ class OneDataSource(SpecBound, DataSource):
         # An unknown value (from a variable or another resource) counts as given.
         keys = ("id", self.spec.lookup_field)
         given = {k: (True if is_unknown(config.get(k)) else config.get(k)) for k in keys}
-        problems = check_lookup_config(self.spec, given) + _tenant_problems(config)
+        problems = check_lookup_config(self.spec, given) + self._tenant_problems(config)
         for attribute, message in problems:
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
@@ -182,9 +180,11 @@ class OneDataSource(SpecBound, DataSource):
                 item_id=config_value(config, "id"),
                 lookup=config_value(config, self.spec.lookup_field),
             )
-            return _in_tenant(self.provider, clean(self.spec, found), tenant)
+            return self._in_tenant(clean(self.spec, found), tenant)
 
-        return guard(ctx.diagnostics, call, self.spec, tenant=_named_tenant(self.provider, config))
+        return guard(
+            ctx.diagnostics, call, self.spec, tenant=self._named_tenant(config.get(TENANT_ATTRIBUTE))
+        )
 
 
 class AllDataSource(SpecBound, DataSource):
@@ -203,7 +203,7 @@ class AllDataSource(SpecBound, DataSource):
 
         super().validate(diags, type_name, config)
         given = known_items({n: config.get(n) for n in self.spec.list_filters})
-        for attribute, message in check_filters(self.spec, given) + _tenant_problems(config):
+        for attribute, message in check_filters(self.spec, given) + self._tenant_problems(config):
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
     def read(self, ctx: ReadDataContext, config: Config) -> State | None:
@@ -214,23 +214,11 @@ class AllDataSource(SpecBound, DataSource):
             filters = {n: config_value(config, n) for n in self.spec.list_filters}
             found = find_all(self.provider.client(tenant), self.spec, filters)
             found[self.spec.plural] = [clean(self.spec, p) for p in found[self.spec.plural]]
-            return _in_tenant(self.provider, found, tenant)
+            return self._in_tenant(found, tenant)
 
-        return guard(ctx.diagnostics, call, self.spec, tenant=_named_tenant(self.provider, config))
-
-
-def _tenant_problems(config: Config) -> list[tuple[str, str]]:
-    return check_config(config, [TENANT_ARGUMENT], tenant_problems)
-
-
-def _in_tenant(provider: IntuneProvider, state: State, tenant: str | None) -> State:
-    return {**state, TENANT_ATTRIBUTE: tenant if tenant is not None else provider.own_tenant()}
-
-
-def _named_tenant(provider: IntuneProvider, config: Config) -> str | None:
-    """The tenant errors name: a known one other than the provider's own."""
-    value = config.get(TENANT_ATTRIBUTE)
-    return value if isinstance(value, str) and provider.is_other_tenant(value) else None
+        return guard(
+            ctx.diagnostics, call, self.spec, tenant=self._named_tenant(config.get(TENANT_ATTRIBUTE))
+        )
 
 
 def data_source_classes(spec: ResourceSpec) -> list[type[DataSource]]:

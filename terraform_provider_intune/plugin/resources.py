@@ -34,10 +34,8 @@ from terraform_provider_intune.plugin.diagnostics import guard
 from terraform_provider_intune.plugin.values import check_config, is_unknown
 from terraform_provider_intune.tenants import (
     RESOURCE_TENANT_DESCRIPTION,
-    TENANT_ARGUMENT,
     TENANT_ATTRIBUTE,
     split_import_id,
-    tenant_problems,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +91,7 @@ class SpecResource(SpecBound, Resource):
         # whose known start is ftp://) is reported now.
         check = partial(self.spec.problems, partial=True)
         problems = check_config(config, self.spec.fields, check)
-        problems += check_config(config, [TENANT_ARGUMENT], tenant_problems)
+        problems += self._tenant_problems(config)
         for attribute, message in problems:
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
@@ -164,15 +162,10 @@ class SpecResource(SpecBound, Resource):
     def _clean(self, state: State) -> dict[str, Any]:
         return clean(self.spec, state)
 
-    def _in_tenant(self, props: Mapping[str, Any], tenant: str | None) -> dict[str, Any]:
-        """The handler's answer with the effective tenant: the one state named, else the provider's."""
-        return {**props, TENANT_ATTRIBUTE: tenant if tenant is not None else self.provider.own_tenant()}
-
     def _guard(
         self, diags: Diagnostics, call: Callable[[], Any], on_error: Any = None, tenant: str | None = None
     ) -> Any:
-        named = tenant if self.provider.is_other_tenant(tenant) else None
-        return guard(diags, call, self.spec, on_error, tenant=named)
+        return guard(diags, call, self.spec, on_error, tenant=self._named_tenant(tenant))
 
     def _handler(self, diags: Diagnostics, tenant: str | None = None) -> Handler:
         from terraform_provider_intune.handler import Handler
