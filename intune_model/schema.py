@@ -21,7 +21,9 @@ from functools import cached_property
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
+from intune_model.display import shown
 from intune_model.errors import IntuneError, SettingsInvalid, UnexpectedBody
+from intune_model.limits import NAME_MAX_LENGTH, URL_MAX_LENGTH, text_problem
 
 TfType = Literal["string", "number", "set_of_string"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # also what the emulator lets reach SQL
@@ -42,6 +44,15 @@ def is_absolute_http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def has_userinfo(value: str) -> bool:
+    """True when the URL names a user or password (`https://user:password@host/`)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.username is not None or parts.password is not None
 
 
 def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
@@ -84,7 +95,7 @@ class Kind:
     def read_problem(self, raw: Any) -> str | None:
         """The problem with a non-null value in a Graph answer: only its JSON type is judged, so a
         member Graph added later (`unknownFutureValue`) is read as it is."""
-        return None if isinstance(raw, str) else f"expected a string, got {raw!r}"
+        return None if isinstance(raw, str) else f"expected a string, got {shown(raw)}"
 
     def to_graph(self, value: Any) -> Any:
         return value
@@ -111,34 +122,50 @@ class Kind:
 
 @dataclass(frozen=True)
 class String(Kind):
-    """Text; blank is refused unless `blank_ok`."""
+    """Text; blank is refused unless `blank_ok`; at most `max_length` characters, and none of the
+    control or invisible characters `intune_model.limits` refuses (Graph would store both)."""
 
     blank_ok: bool = False
+    max_length: int | None = NAME_MAX_LENGTH
 
     def graph_problem(self, value: Any) -> str | None:
-        return None if isinstance(value, str) else f"{value!r} is not a string"
+        return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
-        return None if self.blank_ok or value.strip() else "must not be empty or blank"
+        if not self.blank_ok and not value.strip():
+            return "must not be empty or blank"
+        return text_problem(value, self.max_length)
 
     def rules(self) -> tuple[str, str]:
-        return "a string", "" if self.blank_ok else "not empty or blank"
+        ours = [] if self.blank_ok else ["not empty or blank"]
+        if self.max_length is not None:
+            ours.append(f"at most {self.max_length} characters")
+        return "a string", ", ".join([*ours, "no control characters"])
 
 
 @dataclass(frozen=True)
 class Url(Kind):
-    """An absolute http(s) URL (Graph itself only asks for a string)."""
+    """An absolute http(s) URL without credentials (Graph itself only asks for a string)."""
+
+    max_length: int = URL_MAX_LENGTH
 
     def graph_problem(self, value: Any) -> str | None:
-        return None if isinstance(value, str) else f"{value!r} is not a string"
+        return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
-        if is_absolute_http_url(value):
-            return None
-        return f"{value!r} is not an absolute http(s) URL (for example https://example.com/help)"
+        if len(value) > self.max_length:
+            return f"is {len(value):,} characters long; at most {self.max_length:,} are allowed"
+        if not is_absolute_http_url(value) or text_problem(value, None):
+            return f"{shown(value)} is not an absolute http(s) URL (for example https://example.com/help)"
+        if has_userinfo(value):
+            return (
+                f"{shown(value)} carries credentials (user:password@); a help page URL is shown to "
+                "every user of the Company Portal: give it without them"
+            )
+        return None
 
     def rules(self) -> tuple[str, str]:
-        return "a string", "an absolute http(s) URL"
+        return "a string", f"an absolute http(s) URL, no credentials, at most {self.max_length} characters"
 
 
 @dataclass(frozen=True)
@@ -153,7 +180,7 @@ class Enum(Kind):
         if isinstance(value, str) and value in self.allowed:
             return None
         hint = did_you_mean(value, self.allowed)
-        return f"{value!r} is not {self.noun}{hint}; allowed values: {allowed_list(self.allowed)}"
+        return f"{shown(value)} is not {self.noun}{hint}; allowed values: {allowed_list(self.allowed)}"
 
     def rules(self) -> tuple[str, str]:
         return f"one of {allowed_list(self.allowed)} (exact spelling)", ""
@@ -171,16 +198,16 @@ class Number(Kind):
     def graph_problem(self, value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool) and INT32[0] <= value <= INT32[1]:
             return None
-        return f"{value!r} is not allowed; must be a whole number (32-bit)"
+        return f"{shown(value)} is not allowed; must be a whole number (32-bit)"
 
     def model_problem(self, value: Any) -> str | None:
         low = self.minimum is not None and value < self.minimum
         high = self.maximum is not None and value > self.maximum
-        return f"{value!r} is not allowed; must be {self._bounds()}" if low or high else None
+        return f"{shown(value)} is not allowed; must be {self._bounds()}" if low or high else None
 
     def check(self, value: Any) -> str | None:
         if self.graph_problem(value) or self.model_problem(value):
-            return f"{value!r} is not allowed; must be {self._bounds()}"
+            return f"{shown(value)} is not allowed; must be {self._bounds()}"
         return None
 
     def _bounds(self) -> str:
@@ -198,7 +225,7 @@ class Number(Kind):
 
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, int) and not isinstance(raw, bool)
-        return None if ok else f"expected a whole number, got {raw!r}"
+        return None if ok else f"expected a whole number, got {shown(raw)}"
 
     def to_graph(self, value: Any) -> Any:
         return int(value)
@@ -222,10 +249,10 @@ class StringSet(Kind):
     def graph_problem(self, value: Any) -> str | None:
         listed = f"; allowed values: {allowed_list(self.allowed)}" if self.allowed else ""
         if isinstance(value, str) or not isinstance(value, Iterable):
-            return f"expected a list of {self.noun}s, got {value!r}{listed}"
+            return f"expected a list of {self.noun}s, got {shown(value)}{listed}"
         for item in value:
             if not isinstance(item, str) or (self.allowed and item not in self.allowed):
-                return f"{item!r} is not a {self.noun}{did_you_mean(item, self.allowed)}{listed}"
+                return f"{shown(item)} is not a {self.noun}{did_you_mean(item, self.allowed)}{listed}"
         return None
 
     def rules(self) -> tuple[str, str]:
@@ -234,7 +261,7 @@ class StringSet(Kind):
 
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
-        return None if ok else f"expected a list of strings, got {raw!r}"
+        return None if ok else f"expected a list of strings, got {shown(raw)}"
 
     def to_graph(self, value: Any) -> Any:
         return sorted(str(v) for v in value)
@@ -272,11 +299,11 @@ class Flags(StringSet):
     def request_problem(self, raw: Any, *, strict: bool) -> str | None:
         if isinstance(raw, int) and not isinstance(raw, bool) and strict:
             names = allowed_list(self.allowed)
-            return f"{raw!r}: write the {self.noun}s by name ({names}), not as an integer"
+            return f"{shown(raw)}: write the {self.noun}s by name ({names}), not as an integer"
         return super().request_problem(raw, strict=strict)
 
     def read_problem(self, raw: Any) -> str | None:
-        return None if isinstance(raw, str) else f"expected a string of {self.noun}s, got {raw!r}"
+        return None if isinstance(raw, str) else f"expected a string of {self.noun}s, got {shown(raw)}"
 
     def members_of(self, number: int) -> list[str] | None:
         """The members an integer flags value stands for (`none` is 0, then 1, 2, 4, ... in
@@ -516,7 +543,9 @@ class ResourceSpec:
         problems: list[tuple[str, str]] = []
         oid = entity.get("id")
         if not isinstance(oid, str) or not oid.strip():
-            problems.append(("id", "missing" if oid is None else f"expected a non-blank string, got {oid!r}"))
+            problems.append(
+                ("id", "missing" if oid is None else f"expected a non-blank string, got {shown(oid)}")
+            )
         for f in self.fields:
             raw = entity.get(f.graph_name)
             if raw is None:
