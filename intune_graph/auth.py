@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from intune_graph.errors import AuthenticationFailed, consent_advice
+from intune_graph.retry import CertificateNotTrusted
+from intune_model.display import redact_url
 
 # azure-identity logs every failed credential at WARNING. With logging unconfigured (as in the
 # provider plugin), Python's last-resort handler would print those to stderr, repeating what our
@@ -66,6 +68,8 @@ class CachedToken:
             if self._token is None or time.time() >= self._refresh_at:
                 try:
                     got = self._credential.get_token(self._scope)
+                except CertificateNotTrusted:
+                    raise  # already says which endpoint and which CA bundle
                 except Exception as exc:  # azure-identity raises several types; all mean "no token"
                     raise AuthenticationFailed(self._describe(exc)) from None
                 now = time.time()
@@ -76,7 +80,7 @@ class CachedToken:
             return self._token
 
     def _describe(self, exc: Exception) -> str:
-        message = _first_line_with_aadsts(str(exc))
+        message = redact_url(_first_line_with_aadsts(str(exc)))
         advice = consent_advice(message, self._tenant_id, self._client_id)
         if advice:
             message = f"{message}\n{advice}"

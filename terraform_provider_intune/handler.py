@@ -15,6 +15,7 @@ from typing import Any
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
 from intune_graph.client import Updated
 from intune_graph.errors import UnexpectedResponse
+from intune_graph.retry import ADOPT_SEARCH_S, IMPORT_GRACE_S, poll  # every window lives there
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
@@ -22,8 +23,6 @@ from terraform_provider_intune import updates
 from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
-IMPORT_GRACE_S = 5.0
-ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
 
 
 class HandlerError(IntuneError):
@@ -159,29 +158,28 @@ class Handler:
         key = self.spec.by_name[self.spec.adoption_key]
         name = str(props[key.name])
         give_up = min(time.monotonic() + ADOPT_SEARCH_S, self._client.deadline())
-        delay = 0.25
+
+        def search() -> str | None:
+            found = [i for i in self._matching(props) if i not in before]
+            if len(found) == 1:
+                self._warn(
+                    adopted,
+                    f"{what}; the object with id {found[0]} matches every field "
+                    "and did not exist before, so it was taken as this resource's.",
+                )
+                return found[0]
+            if len(found) > 1:
+                raise HandlerError(
+                    f"Several objects with {key.name} {name!r} may have been created by this apply",
+                    f"{what} and {len(found)} identical new objects exist: "
+                    f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
+                    "the one you keep.",
+                    key.name,
+                )
+            return None
+
         try:
-            while True:
-                found = [i for i in self._matching(props) if i not in before]
-                if len(found) == 1:
-                    self._warn(
-                        adopted,
-                        f"{what}; the object with id {found[0]} matches every field "
-                        "and did not exist before, so it was taken as this resource's.",
-                    )
-                    return found[0]
-                if len(found) > 1:
-                    raise HandlerError(
-                        f"Several objects with {key.name} {name!r} may have been created by this apply",
-                        f"{what} and {len(found)} identical new objects exist: "
-                        f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
-                        "the one you keep.",
-                        key.name,
-                    )
-                if time.monotonic() >= give_up:
-                    return None
-                self._client_sleep(min(delay, max(0.0, give_up - time.monotonic())))
-                delay = min(delay * 2, 2.0)
+            return poll(search, give_up, self._client_sleep)
         except (Cancelled, GraphError) as exc:
             raise HandlerError(
                 f"Could not tell whether Graph created {name!r}",
@@ -248,8 +246,9 @@ class Handler:
         when it still does not at the end of the read-after-write window or the operation's deadline."""
         started = time.monotonic()
         give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
-        delay = 0.25
-        while True:
+        stale: list[str] = []
+
+        def shows_the_change() -> Props | None:
             server = self._client.get_after_write(self.collection, item_id, judge=self.spec.entity)
             if server is None:
                 raise HandlerError(
@@ -257,22 +256,21 @@ class Handler:
                     f"PATCH of {item_id} succeeded but the object now answers 404.",
                 )
             state = reconcile(new, self.spec.from_graph(server), self.spec)
-            stale = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
-            if not stale:
-                return planned
-            now = time.monotonic()
-            if now >= give_up:
-                summary, detail = updates.ignored_message(
-                    self.spec.title,
-                    item_id,
-                    stale,
-                    now - started,
-                    answer.request_id,
-                    answer.client_request_id,
-                )
-                raise HandlerError(summary, detail, stale[0])
-            self._client_sleep(min(delay, give_up - now))
-            delay = min(delay * 2, 2.0)
+            stale[:] = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
+            return None if stale else planned
+
+        confirmed = poll(shows_the_change, give_up, self._client_sleep)
+        if confirmed is not None:
+            return confirmed
+        summary, detail = updates.ignored_message(
+            self.spec.title,
+            item_id,
+            stale,
+            time.monotonic() - started,
+            answer.request_id,
+            answer.client_request_id,
+        )
+        raise HandlerError(summary, detail, stale[0])
 
     def delete(self, item_id: str) -> None:
         """A 404 means someone deleted it already: the goal is met."""

@@ -53,7 +53,10 @@ GRAPHS = [
 
 
 def test_each_kind_says_which_rules_are_graphs_and_which_are_ours() -> None:
-    assert String().rules() == ("a string", "not empty or blank, at most 256 characters, no control characters")
+    assert String().rules() == (
+        "a string",
+        "not empty or blank, at most 256 characters, no control characters",
+    )
     assert String(blank_ok=True, max_length=None).rules() == ("a string", "no control characters")
     assert Url().rules() == ("a string", "an absolute http(s) URL, no credentials, at most 2048 characters")
     assert Number(minimum=0, maximum=100).rules() == ("a whole number (Int32)", "from 0 to 100")
