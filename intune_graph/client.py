@@ -43,6 +43,7 @@ from intune_graph.retry import (
     retry_after_seconds,
     retryable_status,
 )
+from intune_model.display import clip, redact_url
 from intune_model.errors import IntuneError, MessageError, UnexpectedBody
 
 # Judges one object of an answer: returns it (perhaps unwrapped) or raises `UnexpectedBody`.
@@ -284,15 +285,74 @@ class GraphClient:
             params["$filter"] = odata_filter
         if select:
             params["$select"] = ",".join(select)
-        resp = self.request("GET", collection, params=params or None, expect=(200,))
-        while True:
-            page = self._json(resp)
+        for resp, page in self.pages(collection, params or None):
             for obj in page.get("value", []):
                 yield self._judged(resp, obj, judge)
-            next_link = page.get("@odata.nextLink")
-            if not next_link:
+
+    def pages(
+        self, collection: str, params: dict[str, str] | None = None
+    ) -> Iterator[tuple[httpx.Response, dict[str, Any]]]:
+        """Each page of a listing (the answer and its JSON), following `@odata.nextLink` only where
+        the bearer token may go: the Graph endpoint's own scheme and host (`_paging_url`). A link
+        to a page already read, or a listing still going at the deadline it started under (the
+        enclosing operation's, else `timeout_seconds` from now), ends it with a `GraphError`."""
+        ends = self.deadline()
+        resp = self.request("GET", collection, params=params, expect=(200,))
+        read = {str(resp.request.url)}
+        while True:
+            page = self._json(resp)
+            yield resp, page
+            link = page.get("@odata.nextLink")
+            if not link:
                 return
-            resp = self.request("GET", str(next_link), expect=(200,))
+            url = self._paging_url(link, read)
+            if time.monotonic() >= ends:
+                raise self._paging_error(
+                    url,
+                    "ListingTooLong",
+                    f"the listing had not ended after {len(read)} pages when the operation's deadline "
+                    f"({self.retry.deadline_s:.0f} s) passed; raise timeout_seconds if the collection "
+                    "is that large",
+                )
+            read.add(url)
+            resp = self.request("GET", url, expect=(200,))
+
+    def _paging_url(self, link: Any, read: set[str]) -> str:
+        """`link` as an absolute URL to request, or a `GraphError`: it must be a string, on the
+        Graph endpoint's own scheme and host (the bearer token goes with it), and not a page
+        already read (a loop)."""
+        if not isinstance(link, str):
+            raise self._paging_error(str(link), "InvalidNextLink", "@odata.nextLink is not a string")
+        try:
+            url = str(httpx.URL(self.base_url + "/").join(link))
+        except (httpx.InvalidURL, TypeError, ValueError):
+            raise self._paging_error(link, "InvalidNextLink", "@odata.nextLink is not a URL") from None
+        if not self._same_origin(url):
+            raise self._paging_error(
+                url,
+                "ForeignNextLink",
+                f"@odata.nextLink leads away from the Graph endpoint ({_shown_origin(self.base_url)}); the "
+                "provider sends its bearer token nowhere else, so the listing was not followed there",
+            )
+        if url in read:
+            raise self._paging_error(
+                url, "NextLinkLoop", "@odata.nextLink points back to a page already read (a paging loop)"
+            )
+        return url
+
+    def _same_origin(self, url: str) -> bool:
+        """True when `url` has the Graph endpoint's scheme, host and port."""
+        return _origin(url) == _origin(self.base_url)
+
+    @staticmethod
+    def _paging_error(url: str, code: str, message: str) -> GraphError:
+        return GraphError(
+            status=0,
+            code=code,
+            message=message + "; the listing ended here, nothing was read from that link",
+            method="GET",
+            url=clip(redact_url(url)),
+        )
 
     def batch_get(self, collection: str, item_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
         """GET up to 20 objects in one `POST /$batch`; None for an id Graph answers 404. An item
@@ -334,6 +394,8 @@ class GraphClient:
         `reads_only`: a POST that changes nothing (a `$batch` of GETs) is retried like a GET and
         takes no write slot."""
         url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
+        if url is path and not self._same_origin(url):  # the one place the token is attached
+            raise self._paging_error(url, "ForeignUrl", "the URL is not on the Graph endpoint")
         idempotent = method in IDEMPOTENT_METHODS or reads_only
         paced = self.pacer if method in WRITE_METHODS and not reads_only else None
         deadline = self.deadline()
@@ -451,6 +513,21 @@ class GraphClient:
         if not isinstance(data, dict):
             raise GraphError(resp.status_code, "InvalidResponse", f"expected a JSON object, got {data!r}")
         return data
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the port made explicit; ("", "", None) when it does not parse."""
+    try:
+        parts = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return ("", "", None)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.scheme, parts.host.lower(), port)
+
+
+def _shown_origin(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
 
 
 def _item(collection: str, item_id: str) -> str:
