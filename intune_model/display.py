@@ -42,6 +42,15 @@ def _escape_one(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def safe_text(text: str, limit: int | None = None, *, lines: bool = True) -> str:
+    """`text` as our output may print it: URL userinfo redacted, controls escaped (line breaks kept
+    when `lines`), and clipped to `limit` characters when given."""
+    text = redact_url(text)
+    parts = text.split("\n") if lines else [text]
+    text = "\n".join(escape_controls(part) for part in parts)
+    return text if limit is None else clip(text, limit)
+
+
 def has_controls(text: str) -> bool:
     """True when `escape_controls` would change `text`."""
     return _INVISIBLE_RE.search(text) is not None
