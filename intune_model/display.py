@@ -17,9 +17,10 @@ MAX_SHOWN = 120  # characters of a value quoted back, before "…"
 
 # Characters never printed raw: C0 controls (NUL … US), DEL, C1 controls, the bidirectional
 # embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), the implicit marks (U+200E,
-# U+200F, U+061C), zero-width space/joiners (U+200B-U+200D), word joiner (U+2060), BOM (U+FEFF),
-# and the line/paragraph separators (U+2028, U+2029).
-_INVISIBLE = "\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+# U+200F, U+061C), zero-width space (U+200B), word joiner (U+2060), BOM (U+FEFF), and the line and
+# paragraph separators (U+2028, U+2029). Zero-width (non-)joiners are text: emoji sequences and
+# several scripts need them.
+_INVISIBLE = "\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 # Bidi controls: they make text display in another order than it is stored ("Trojan Source").
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
