@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_emulator import GraphEmulator, start_emulator
+from graph_emulator import FaultPlan, GraphEmulator, start_emulator
 from graph_emulator.cli import read_env_file
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION
 from tests.terraform_support import Workdir
@@ -214,17 +214,56 @@ def test_a_restarted_emulator_keeps_its_ca_and_plans_work(tmp_path: Path, cli_co
         emulator_cli("stop", "--data-dir", str(data))
 
 
-def test_a_provider_that_does_not_trust_the_endpoint_fails_in_seconds(
-    tmp_path: Path, cli_config: Path, emu: GraphEmulator
-) -> None:
-    with start_emulator(tmp_path / "other") as other:
-        env = {**emu.env(), "SSL_CERT_FILE": str(other.ca_file), "REQUESTS_CA_BUNDLE": str(other.ca_file)}
-        work = Hcl(tmp_path / "work", cli_config, env)
-        work.hcl(SETTING)
-        work.init()
-        started = time.monotonic()
-        out = work.fails("apply", "-auto-approve", "-input=false")
-        took = time.monotonic() - started
-    assert took < 30, f"{took:.0f} s: retried as if transient"
-    assert f"Cannot verify the TLS certificate of {emu.graph_endpoint}" in out
-    assert f"SSL_CERT_FILE={other.ca_file}" in out.replace("\n", "")
+def test_an_endpoint_whose_ca_changed_mid_apply_fails_in_seconds(tmp_path: Path, cli_config: Path) -> None:
+    """The issue's symptom: the emulator restarts mid-apply with a new CA (as it did on every start
+    before it kept one; here its certificate files are removed first). The provider holds a token,
+    so every further call meets a certificate it cannot verify. Before, each was retried as a
+    connection error until `timeout_seconds`; now the apply fails at once, naming the endpoint and
+    the CA bundle it trusted."""
+    data = tmp_path / "emulator"
+    first = GraphEmulator(data, faults=FaultPlan(latency_s=1.0)).start()
+    port, ca_file = first.port, first.ca_file
+    work = Hcl(tmp_path / "work", cli_config, first.env())
+    work.hcl(
+        'provider "intune" {\n  timeout_seconds = 90\n}\n'
+        + "".join(SETTING.replace('"one"', f'"s{i}"').replace("Hardened", f"Hardened {i}") for i in range(3))
+    )
+    work.init()
+    apply = subprocess.Popen(
+        [work_terraform(), "apply", "-auto-approve", "-input=false", "-no-color"],
+        cwd=work.path,
+        env=work.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    second: GraphEmulator | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while not any("/beta/" in r.path for r in list(first.requests)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.stop()
+        for name in ("ca.pem", "ca-key.pem", "server.pem"):
+            (data / name).unlink(missing_ok=True)
+        second = GraphEmulator(data, port=port).start()  # a new CA; the provider trusts the old one
+        restarted = time.monotonic()
+        out, _ = apply.communicate(timeout=300)
+        took = time.monotonic() - restarted
+    finally:
+        if apply.poll() is None:
+            apply.kill()
+        first.stop()
+        if second is not None:
+            second.stop()
+    assert apply.returncode != 0, out
+    assert took < 30, f"{took:.0f} s after the restart: retried as if transient\n{out}"
+    assert f"Cannot verify the TLS certificate of https://127.0.0.1:{port}" in out, out
+    assert f"SSL_CERT_FILE={ca_file}" in out.replace("\n", ""), out
+    assert "Traceback" not in out
+
+
+def work_terraform() -> str:
+    from tests.terraform_support import TERRAFORM
+
+    assert TERRAFORM
+    return TERRAFORM
