@@ -522,7 +522,7 @@ class GraphEmulator:
 
     def _record(self, request: Request, ctx: GraphContext, response: Response) -> None:
         body: Any = None
-        if request.body:
+        if request.body and self.requests.keeps_body(len(request.body)):
             try:
                 body = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
@@ -536,6 +536,7 @@ class GraphEmulator:
                 client_request_id=request.header("client-request-id"),
                 tenant_id=ctx.tenant_id or None,
                 status=response.status,
+                body_size=len(request.body),
             )
         )
 
@@ -615,6 +616,9 @@ class _TLSServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+_TOO_LARGE = f"The request size exceeds the maximum limit ({MAX_BODY} bytes)."
+
+
 class _BodyError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -653,7 +657,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except _BodyError as exc:
-            self._send(Response.json(exc.status, {"error": {"code": "BadRequest", "message": str(exc)}}))
+            rid = str(uuid.uuid4())
+            code = "RequestEntityTooLarge" if exc.status == 413 else "BadRequest"
+            crid = self.headers.get("client-request-id") or rid
+            self._send(graph_error(exc.status, code, str(exc), rid, crid))
             self.close_connection = True
             return
         parts = urlsplit(self.path)
@@ -706,7 +713,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise _BodyError(400, f"invalid Content-Length {raw!r}") from None
         if length < 0 or length > MAX_BODY:
-            raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+            raise _BodyError(413, _TOO_LARGE)
         return self.rfile.read(length)
 
     def _read_chunked(self) -> bytes:
@@ -724,6 +731,6 @@ class _Handler(BaseHTTPRequestHandler):
                 return b"".join(chunks)
             total += size
             if total > MAX_BODY:
-                raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+                raise _BodyError(413, _TOO_LARGE)
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)
