@@ -106,7 +106,6 @@ class RequestLog(Sequence[RecordedRequest]):
         """Whether a request body of `size` bytes is kept (parsed) in the log."""
         return size <= self.max_body_bytes
 
-
     def append(self, item: RecordedRequest) -> None:
         with self._lock:
             self._items.append(item)

@@ -54,7 +54,7 @@ def remove_record(data_dir: Path) -> None:
 
 
 def process_state(pid: int) -> str:
-    """"running", "zombie" (exited, not yet reaped) or "gone"."""
+    """ "running", "zombie" (exited, not yet reaped) or "gone"."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

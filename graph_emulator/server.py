@@ -50,6 +50,7 @@ from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
 from graph_emulator.managed_identity import ManagedIdentityEndpoint
 from graph_emulator.oidc import PATH_PREFIX as OIDC_PREFIX
 from graph_emulator.oidc import OidcIssuer
+from graph_emulator.permissions import forbidden
 from graph_emulator.store import DB_NAME, ObjectStore
 from intune_model.address import (
     ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN,
@@ -305,14 +306,19 @@ class GraphEmulator:
         *,
         certificates: list[str] | tuple[str, ...] = (),
         federated: list[FederatedCredential] | tuple[FederatedCredential, ...] = (),
+        roles: list[str] | tuple[str, ...] | None = None,
     ) -> None:
         """Register another app (in this or another tenant); kept in `credentials.json`.
 
         `certificates` are public PEM certificates whose keys may sign client assertions;
         `federated` are federated identity credentials (issuer, subject, audience) whose tokens are
-        accepted as client assertions (see `oidc_issuer_url` for the emulator's own issuer)."""
+        accepted as client assertions (see `oidc_issuer_url` for the emulator's own issuer).
+        `roles` are the application permissions granted to it with admin consent, e.g.
+        `["DeviceManagementServiceConfig.Read.All"]` for a plan-only identity, or `[]`; None (the
+        default) grants every registered spec's write permission (`…ReadWrite.All`). Its tokens carry
+        them in their `roles` claim, and Graph routes answer 403 to an operation they do not allow."""
         self.identity.add_client(
-            tenant_id, client_id, client_secret, certificates=certificates, federated=federated
+            tenant_id, client_id, client_secret, certificates=certificates, federated=federated, roles=roles
         )
 
     def add_tenant(self, tenant_id: str) -> None:
@@ -477,6 +483,9 @@ class GraphEmulator:
         injected = self.faults.before(request, info.tenant_id)
         if injected is not None:
             return injected
+        refused = forbidden(request, ctx, info.roles) if version == "beta" else None
+        if refused is not None:
+            return self.faults.after(request, info.tenant_id, refused)
         if version == "v1.0":
             if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
                 response = ctx.error(
@@ -494,14 +503,16 @@ class GraphEmulator:
                 response = answer_batch(
                     request,
                     version,
-                    lambda item: self._batch_item(item, ctx, info.tenant_id),
+                    lambda item: self._batch_item(item, ctx, info.tenant_id, info.roles),
                     lambda message: ctx.error(400, "BadRequest", message),
                 )
             else:
                 response = graph.route(request, ctx, rest)
         return self.faults.after(request, info.tenant_id, response)
 
-    def _batch_item(self, request: Request, outer: GraphContext, tenant_id: str) -> Response:
+    def _batch_item(
+        self, request: Request, outer: GraphContext, tenant_id: str, roles: tuple[str, ...]
+    ) -> Response:
         """One request of a `$batch`: faults, route and record as for a call of its own."""
         ctx = GraphContext(
             request_id=outer.request_id,
@@ -511,7 +522,7 @@ class GraphEmulator:
         )
         graph = self._graph
         segments = [s for s in request.path.split("/") if s]
-        response = self.faults.before(request, tenant_id)
+        response = self.faults.before(request, tenant_id) or forbidden(request, ctx, roles)
         if response is None:
             if graph is None:
                 response = ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")

@@ -377,7 +377,8 @@ class ResourceSpec:
     adoption_key: str
     list_filters: tuple[str, ...] = ()
     lookup_phrase: str = ""  # "named": messages say "No <title> named 'x'" (default "with <lookup_field>")
-    permission: str = ""
+    permission: str = ""  # the Graph application permission that writes (and reads) the collection
+    read_permission: str = ""  # the one that only reads; "" derives it (`.ReadWrite.` -> `.Read.`)
     docs_url: str = ""
     docs_example: str = ""  # HCL of one resource block, for the docs
     model_name: str = ""  # class name of the derived pydantic model

@@ -96,7 +96,8 @@ def test_sixty_unauthenticated_megabyte_posts_do_not_grow_memory_for_good(tmp_pa
         assert record is not None
         env = read_env_file(data_dir / "env.sh")
         body = b'{"displayName": "' + b"x" * 1_000_000 + b'", "issuer": "purebred"}'
-        with httpx.Client(base_url=env["INTUNE_GRAPH_ENDPOINT"], verify=ssl.create_default_context(cafile=env["SSL_CERT_FILE"])) as http:
+        trust = ssl.create_default_context(cafile=env["SSL_CERT_FILE"])
+        with httpx.Client(base_url=env["INTUNE_GRAPH_ENDPOINT"], verify=trust) as http:
             assert http.get(COLLECTION).status_code == 401  # warm up the request path
             before = _rss_kib(record.pid)
             for _ in range(60):
