@@ -69,11 +69,12 @@ class GraphError(IntuneError):
         return bool(_NOT_AUTHORIZED.search(self.message) or self.code == "Authorization_RequestDenied")
 
     def _permission_hint(self) -> str:
-        app = f"The app {self.app} (client id)" if self.app else "The app"
+        app = f"the app {self.app} (client id)" if self.app else "the app"
         if not self.needed:
             return (
-                f"{app} lacks a permission this operation needs: grant the application permission the "
-                "resource's documentation lists, with admin consent; the tenant also needs an Intune licence."
+                f"Missing permission: {app} lacks one this operation needs. Grant the application "
+                "permission the resource's documentation lists, with admin consent; the tenant also "
+                "needs an Intune licence."
             )
         held = ""
         if self.granted is not None:
@@ -81,8 +82,8 @@ class GraphError(IntuneError):
             held = f" Its token holds: {roles}."
         kind = "a read" if self.method.upper() in ("GET", "HEAD") else "a write"
         return (
-            f"Missing permission: {self.method} ({kind}) needs {_one_of(self.needed)}, and {app} does "
-            f"not have it.{held} Grant it as an application permission with admin consent (a "
+            f"Missing permission: {self.method} ({kind}) needs {_one_of(self.needed)}, which {app} "
+            f"does not have.{held} Grant it as an application permission with admin consent (a "
             "plan-only identity needs only the Read permission); the tenant also needs an Intune licence."
         )
 
