@@ -51,6 +51,7 @@ from graph_emulator.managed_identity import ManagedIdentityEndpoint
 from graph_emulator.oidc import PATH_PREFIX as OIDC_PREFIX
 from graph_emulator.oidc import OidcIssuer
 from graph_emulator.permissions import forbidden
+from graph_emulator.query_options import prepared
 from graph_emulator.store import DB_NAME, ObjectStore
 from intune_model.address import (
     ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN,
@@ -486,6 +487,10 @@ class GraphEmulator:
         refused = forbidden(request, ctx, info.roles) if version == "beta" else None
         if refused is not None:
             return self.faults.after(request, info.tenant_id, refused)
+        checked = prepared(request, ctx) if version == "beta" else request
+        if isinstance(checked, Response):
+            return self.faults.after(request, info.tenant_id, checked)
+        request = checked
         if version == "v1.0":
             if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
                 response = ctx.error(
@@ -523,6 +528,9 @@ class GraphEmulator:
         graph = self._graph
         segments = [s for s in request.path.split("/") if s]
         response = self.faults.before(request, tenant_id) or forbidden(request, ctx, roles)
+        if response is None:
+            checked = prepared(request, ctx)
+            response, request = (checked, request) if isinstance(checked, Response) else (None, checked)
         if response is None:
             if graph is None:
                 response = ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
