@@ -110,7 +110,8 @@ def is_this_emulator(record: PidRecord, data_dir: Path) -> bool:
         same_dir = Path(args[at + 1]).resolve() == data_dir.resolve()
     except (ValueError, IndexError, OSError):
         return False
-    ours = "graph_emulator" in " ".join(args[:3]) and "serve" in args and same_dir
+    launcher = " ".join(args[:3])
+    ours = ("graph_emulator" in launcher or "graph-emulator" in launcher) and "serve" in args and same_dir
     if record.instance is None:
         return ours
     return ours and INSTANCE_FLAG in args and args[args.index(INSTANCE_FLAG) + 1 :][:1] == [record.instance]
