@@ -484,13 +484,10 @@ class GraphEmulator:
         injected = self.faults.before(request, info.tenant_id)
         if injected is not None:
             return injected
-        refused = forbidden(request, ctx, info.roles) if version == "beta" else None
-        if refused is not None:
-            return self.faults.after(request, info.tenant_id, refused)
-        checked = prepared(request, ctx) if version == "beta" else request
-        if isinstance(checked, Response):
-            return self.faults.after(request, info.tenant_id, checked)
-        request = checked
+        admitted = _admitted(request, ctx, info.roles) if version == "beta" else request
+        if isinstance(admitted, Response):
+            return self.faults.after(request, info.tenant_id, admitted)
+        request = admitted
         if version == "v1.0":
             if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
                 response = ctx.error(
@@ -527,10 +524,10 @@ class GraphEmulator:
         )
         graph = self._graph
         segments = [s for s in request.path.split("/") if s]
-        response = self.faults.before(request, tenant_id) or forbidden(request, ctx, roles)
+        response = self.faults.before(request, tenant_id)
         if response is None:
-            checked = prepared(request, ctx)
-            response, request = (checked, request) if isinstance(checked, Response) else (None, checked)
+            admitted = _admitted(request, ctx, roles)
+            response, request = (admitted, request) if isinstance(admitted, Response) else (None, admitted)
         if response is None:
             if graph is None:
                 response = ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
@@ -558,6 +555,12 @@ class GraphEmulator:
                 body_size=len(request.body),
             )
         )
+
+
+def _admitted(request: Request, ctx: GraphContext, roles: tuple[str, ...]) -> Request | Response:
+    """The request as the collections see it, or Graph's refusal: the token's roles must allow the
+    operation (`permissions`), and the query options must be ones the collection serves."""
+    return forbidden(request, ctx, roles) or prepared(request, ctx)
 
 
 def _challenge() -> list[tuple[str, str]]:
