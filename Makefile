@@ -89,5 +89,7 @@ $(CDKTF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(TF_RC): $(BIN)/.installed
+# The launcher's bytes are the same on every machine (lock files hold); the venv's Python is recorded
+# beside terraform.rc in python-path, so a rebuilt venv (or a new installer) writes it again.
+$(TF_RC): $(BIN)/.installed terraform_provider_intune/mirror.py
 	$(BIN)/intune-provider install --dir $(TOOLS)/terraform
