@@ -186,3 +186,19 @@ def test_installation_problem_trusts_what_it_cannot_check(tmp_path: Path) -> Non
         / "terraform-provider-intune_0.1.0_linux_amd64.zip"
     ).write_bytes(b"PK")
     assert installation_problem({"TF_CLI_CONFIG_FILE": str(rc)}) is None
+
+
+def test_the_pipeline_script_names_the_fix_when_the_provider_is_not_installed(tmp_path: Path) -> None:
+    """docs/pipelines/intune-pipeline.sh stops before cdktf or Terraform run (which would say only
+    `failed to request discovery document`)."""
+    script = Path(__file__).resolve().parents[2] / "docs" / "pipelines" / "intune-pipeline.sh"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "INTUNE_", "CI"))}
+    for step in ("diff", "plan", "deploy"):
+        proc = subprocess.run(
+            ["bash", str(script), step], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        message = " ".join(proc.stderr.split())
+        assert f"no Terraform CLI config at {tmp_path}/.tools/terraform/terraform.rc" in message
+        assert f"Run '{script} provider' first" in message
+        assert proc.stdout == ""
