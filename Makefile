@@ -31,7 +31,7 @@ check: lint typecheck ## lint and type-check
 
 # The documented GitHub workflow is linted like code (actionlint, with shellcheck on its `run:`
 # scripts): a retired action runtime or a wrong input fails here, not in a user's pipeline.
-WORKFLOWS := docs/pipelines/github-actions.yml
+WORKFLOWS := docs/pipelines/github-actions.yml docs/pipelines/release.yml
 SCRIPTS := docs/pipelines/intune-pipeline.sh .ci/run
 
 lint: $(BIN)/.installed ## ruff (lint and format check), actionlint on the documented workflow, shellcheck
