@@ -19,8 +19,8 @@ set -euo pipefail
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-# The provider comes from the local mirror: a shared plugin cache adds nothing, and a cached
-# package from another checkout would not match this one's lock file.
+# The provider comes from the local mirror: a shared plugin cache adds nothing, and another
+# checkout's install of the same version (the same bytes) cached there would run that checkout's venv.
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV=${CDKTF_DISABLE_PLUGIN_CACHE_ENV:-1}
 NO_COLOR_FLAG=()
 if [[ -n "${CI:-}" || -n "${NO_COLOR:-}" || ! -t 1 ]]; then

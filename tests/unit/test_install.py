@@ -35,7 +35,7 @@ def fake_python(path: Path) -> Path:
     """A stand-in interpreter: prints its arguments, one per line, and where it runs."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        '#!/bin/sh\nprintf "%s\\n" "$@"\necho "cwd=$PWD"\necho "dir=$INTUNE_PROVIDER_INSTALL_DIR"\n'
+        '#!/bin/sh\nprintf "%s\\n" "$@"\necho "cwd=$(pwd -P)"\necho "dir=$INTUNE_PROVIDER_INSTALL_DIR"\n'
     )
     path.chmod(0o755)
     return path
@@ -91,13 +91,19 @@ def test_the_launcher_runs_the_recorded_python_through_linked_directories(tmp_pa
     linked.parent.mkdir(parents=True)
     cache.symlink_to(package)
     linked.symlink_to(cache)
+    # PWD as a parent process may leave it (subprocess's cwd= does not update it): the launcher must
+    # return to the real working directory, where relative paths in the configuration point
     proc = launch(
-        Path(".terraform/providers/linux_amd64") / executable_name(), "--arg", "two words", cwd=work
+        Path(".terraform/providers/linux_amd64") / executable_name(),
+        "--arg",
+        "two words",
+        cwd=work,
+        env={"PWD": str(tmp_path)},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "-c" and "from terraform_provider_intune.main import main" in proc.stdout
-    assert lines[-4:] == ["--arg", "two words", f"cwd={work}", f"dir={target}"]
+    assert lines[-4:] == ["--arg", "two words", f"cwd={work.resolve()}", f"dir={target}"]
 
 
 def test_a_gone_venv_gets_one_line_naming_the_fix(tmp_path: Path) -> None:
