@@ -7,6 +7,8 @@
 
 `serve` and `start` print `export VAR='value'` lines (tenant, client id and secret, authority,
 Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --data-dir .emulator)"`.
+The CA bundle (`DIR/ca-bundle.pem`) holds the system's roots (or the bundle the shell trusted
+before) and the emulator's CA, so pip and other HTTPS clients in that shell keep working.
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
@@ -123,7 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     emulator.start()
     try:
-        lines = export_lines(emulator.env())
+        lines = export_lines(emulator.shell_env())
         write_private(data_dir / ENV_FILE, lines)
         if not args.no_print_env:
             sys.stdout.write(lines)

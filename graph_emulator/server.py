@@ -53,6 +53,7 @@ from graph_emulator.oidc import OidcIssuer
 from graph_emulator.permissions import forbidden
 from graph_emulator.query_options import prepared
 from graph_emulator.store import DB_NAME, ObjectStore
+from graph_emulator.trust import BUNDLE_NAME, write_bundle
 from intune_model.address import (
     ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN,
     ENV_ACTIONS_ID_TOKEN_REQUEST_URL,
@@ -288,7 +289,8 @@ class GraphEmulator:
         return ssl.create_default_context(cafile=str(self.ca_file))
 
     def env(self) -> dict[str, str]:
-        """Environment for a client process (azure-identity, httpx, requests, the provider)."""
+        """Environment for a client process (azure-identity, httpx, requests, the provider); its CA
+        variables trust this emulator alone (see `shell_env` for a shell's)."""
         return {
             ENV_TENANT_ID: self.tenant_id,
             ENV_CLIENT_ID: self.client_id,
@@ -298,6 +300,15 @@ class GraphEmulator:
             "SSL_CERT_FILE": str(self.ca_file),
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
         }
+
+    def shell_env(self, inherited: Mapping[str, str] | None = None) -> dict[str, str]:
+        """`env()` for a shell (`graph-emulator start` prints it to `eval`): the CA variables name
+        `ca-bundle.pem`, the system's roots (or the bundle `inherited` trusted) plus this CA, so pip
+        and every other HTTPS client in that shell still reach the internet."""
+        bundle = write_bundle(
+            self.data_dir / BUNDLE_NAME, self.ca_file, os.environ if inherited is None else inherited
+        )
+        return {**self.env(), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)}
 
     def add_client(
         self,
