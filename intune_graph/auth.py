@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from intune_graph.errors import AuthenticationFailed, consent_advice
-from intune_graph.retry import CertificateNotTrusted
+from intune_graph.retry import TOKEN_REFRESH_MARGIN_S, CertificateNotTrusted
 from intune_model.display import redact_url
 
 # azure-identity logs every failed credential at WARNING. With logging unconfigured (as in the
@@ -18,7 +18,7 @@ from intune_model.display import redact_url
 # receives them.
 logging.getLogger("azure.identity").addHandler(logging.NullHandler())
 
-REFRESH_MARGIN_S = 300
+REFRESH_MARGIN_S = TOKEN_REFRESH_MARGIN_S  # the window lives in `intune_graph.retry`
 
 
 class TokenSource(Protocol):
@@ -59,6 +59,11 @@ class CachedToken:
         self._token: str | None = None
         self._refresh_at = 0.0
         self.fetched = 0  # tokens obtained from the credential (for tests and diagnostics)
+
+    @property
+    def client_id(self) -> str | None:
+        """The app the tokens are for, when configured (named in a 403)."""
+        return self._client_id
 
     def token(self) -> str:
         token = self._token

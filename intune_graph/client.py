@@ -457,7 +457,12 @@ class GraphClient:
                         else backoff(attempt, self.retry, deadline)
                     )
                 continue
-            raise GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
+            error = GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
+            if error.status == 403:
+                from intune_model.permissions import needed
+
+                error.with_caller(needed(method, url), token, getattr(self.tokens, "client_id", None))
+            raise error
 
     def _sleep(self, seconds: float) -> None:
         if self.stop.wait(max(0.0, seconds)):

@@ -49,6 +49,8 @@ POLL_MAX_S = 2.0  # longest wait between two rounds of a poll
 FETCH_POLL_MAX_S = 4.0  # longest wait between two GETs of an id that 404s (replication lag)
 HTTP_TIMEOUT_S = 60.0  # one HTTP exchange: Graph answers in well under a second, throttling aside
 CONNECT_TIMEOUT_S = 15.0  # opening one connection (TCP and TLS)
+TOKEN_REFRESH_MARGIN_S = 300.0  # a token is renewed this long before it expires (or at half its life)
+SNAPSHOT_MAX_AGE_S = 60.0  # a refresh walk takes seconds; past this, a listing is not trusted
 TOKEN_TRIES = 3  # token requests: transient answers are tried again this often, as MSAL does
 TOKEN_RETRY_BASE_S = 0.5  # first wait between two token requests; doubles per try
 

@@ -10,6 +10,7 @@ shown in another order than it is stored).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -71,8 +72,10 @@ def clip(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def shown(value: Any, limit: int = MAX_SHOWN) -> str:
-    """A value quoted back in a message, like `repr` but bounded (at most `limit` characters of it,
-    then its length), with URL userinfo redacted and control characters escaped."""
+    """A value quoted back in a message: text in quotes ('x', as `repr`), anything else as JSON
+    (null, true, 3, ["a", "b"]: what the user wrote in HCL or a Graph body, never Python's None or
+    True); bounded (at most `limit` characters of it, then its length), with URL userinfo redacted
+    and control characters escaped."""
     if isinstance(value, str):
         value = redact_url(value)  # before clipping: a cut must not leave half a password behind
         if len(value) <= limit:
@@ -81,7 +84,18 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
         return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
     try:
-        text = repr(value)
-    except ValueError:  # Python refuses to print integers of more than 4300 digits
-        return f"a value of type {type(value).__name__}"
+        text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError):
+        try:
+            text = repr(value)
+        except ValueError:  # Python refuses to print integers of more than 4300 digits
+            return f"a value of type {type(value).__name__}"
     return clip(escape_controls(redact_url(text)), limit)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(type(value).__name__)

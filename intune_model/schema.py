@@ -296,14 +296,34 @@ class Flags(StringSet):
             f"member names only; '{self.none}' alone",
         )
 
+    def graph_form(self) -> str:
+        """How OData writes a value of this enum, for messages: `a string such as "a,b"`."""
+        named = [v for v in self.allowed if v != self.none][:2] or list(self.allowed[:1])
+        return f'a string such as "{",".join(named)}"'
+
     def request_problem(self, raw: Any, *, strict: bool) -> str | None:
-        if isinstance(raw, int) and not isinstance(raw, bool) and strict:
-            names = allowed_list(self.allowed)
-            return f"{shown(raw)}: write the {self.noun}s by name ({names}), not as an integer"
+        """As OData's enum parsing judges a Graph body's value (Microsoft.OData.Edm `EnumHelper.
+        TryParseEnum`): a JSON string of member names joined by commas, each trimmed; an empty
+        string or an empty member is invalid; a repeated member counts once and `none` (0) adds
+        nothing. A JSON array is never a flags value (OData writes one string). The integer is
+        Graph's too, unless `strict`."""
+        if isinstance(raw, str):
+            if not raw.strip():
+                return f"{shown(raw)} names no {self.noun}; expected {self.graph_form()}, or '{self.none}'"
+            if any(not part.strip() for part in raw.split(",")):
+                return f"{shown(raw)} has an empty member between commas; expected {self.graph_form()}"
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            if strict:
+                names = allowed_list(self.allowed)
+                return f"{shown(raw)}: write the {self.noun}s by name ({names}), not as an integer"
+        else:
+            kind = "a JSON array" if isinstance(raw, list) else "JSON"
+            one = "one string, members joined by commas"
+            return f"expected {self.graph_form()} ({one}), got {kind} {shown(raw)}"
         return super().request_problem(raw, strict=strict)
 
     def read_problem(self, raw: Any) -> str | None:
-        return None if isinstance(raw, str) else f"expected a string of {self.noun}s, got {shown(raw)}"
+        return None if isinstance(raw, str) else f"expected {self.graph_form()}, got {shown(raw)}"
 
     def members_of(self, number: int) -> list[str] | None:
         """The members an integer flags value stands for (`none` is 0, then 1, 2, 4, ... in
@@ -404,7 +424,8 @@ class ResourceSpec:
     adoption_key: str
     list_filters: tuple[str, ...] = ()
     lookup_phrase: str = ""  # "named": messages say "No <title> named 'x'" (default "with <lookup_field>")
-    permission: str = ""
+    permission: str = ""  # the Graph application permission that writes (and reads) the collection
+    read_permission: str = ""  # the one that only reads; "" derives it (`.ReadWrite.` -> `.Read.`)
     docs_url: str = ""
     docs_example: str = ""  # HCL of one resource block, for the docs
     model_name: str = ""  # class name of the derived pydantic model
@@ -543,9 +564,8 @@ class ResourceSpec:
         problems: list[tuple[str, str]] = []
         oid = entity.get("id")
         if not isinstance(oid, str) or not oid.strip():
-            problems.append(
-                ("id", "missing" if oid is None else f"expected a non-blank string, got {shown(oid)}")
-            )
+            got = "missing" if oid is None else f"expected a non-blank string, got {shown(oid)}"
+            problems.append(("id", got))
         for f in self.fields:
             raw = entity.get(f.graph_name)
             if raw is None:

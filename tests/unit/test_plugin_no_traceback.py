@@ -113,7 +113,7 @@ CASES: dict[str, tuple[Patch, Call]] = {
         ),
     ),
     "apply (create, inside the handler)": (
-        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, diags, tenant=None: Exploding()),
+        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, *args, **kwargs: Exploding()),
         lambda s: s.ApplyResourceChange(
             pb.ApplyResourceChange.Request(
                 type_name=RESOURCE,
@@ -137,7 +137,7 @@ CASES: dict[str, tuple[Patch, Call]] = {
         ),
     ),
     "apply (delete)": (
-        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, diags, tenant=None: Exploding()),
+        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, *args, **kwargs: Exploding()),
         lambda s: s.ApplyResourceChange(
             pb.ApplyResourceChange.Request(
                 type_name=RESOURCE,
@@ -149,7 +149,7 @@ CASES: dict[str, tuple[Patch, Call]] = {
         ),
     ),
     "read (refresh)": (
-        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, diags, tenant=None: Exploding()),
+        lambda mp: mp.setattr(SpecResource, "_handler", lambda self, *args, **kwargs: Exploding()),
         lambda s: s.ReadResource(
             pb.ReadResource.Request(type_name=RESOURCE, current_state=dynamic(state())), None
         ),
