@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION
+from intune_model.display import escape_controls, safe_text
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec, spec_named, specs
 from intune_model.schema import ResourceSpec
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except IntuneError as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {safe_text(line)}", file=sys.stderr)  # Graph's words and user input, escaped
         return exc.exit_code
     except OSError as exc:  # a file that cannot be read or written
         print(
@@ -169,7 +170,9 @@ def _list(args: argparse.Namespace, client: Any) -> int:
         return 0
     columns = ["id", *spec.list_filters, spec.lookup_field]  # the lookup field last: it may hold spaces
     table = [[c.replace("_", " ").upper() for c in columns]]
-    table += [[str(r[c]) for c in columns] for r in rows]
+    # Values as Graph holds them, which may include control characters (ESC, bidi overrides): escaped,
+    # so the table shows what is stored and cannot drive the terminal. `--json` escapes them too.
+    table += [[escape_controls(str(r[c])) for c in columns] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns) - 1)]
     for line in table:
         print("  ".join([*(f"{cell:<{w}}" for cell, w in zip(line, widths, strict=False)), line[-1]]))

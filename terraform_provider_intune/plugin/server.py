@@ -112,4 +112,33 @@ def replace_aware_servicer_class() -> Any:
                 response.upgraded_state.CopyFrom(to_dynamic_value({n: state.get(n) for n in names}))
             return response
 
+    from terraform_provider_intune.plugin.diagnostics import safe_rpc
+
+    for name in SAFE_RPCS:  # whatever a bug raises: one diagnostic, never "Plugin error"
+        setattr(
+            ReplaceAwareServicer, name, safe_rpc(name, getattr(ReplaceAwareServicer, name), _response(name))
+        )
     return ReplaceAwareServicer
+
+
+# Every call Terraform makes that answers diagnostics.
+SAFE_RPCS = (
+    "GetProviderSchema",
+    "ValidateProviderConfig",
+    "ValidateResourceConfig",
+    "ValidateDataResourceConfig",
+    "UpgradeResourceState",
+    "ConfigureProvider",
+    "ReadResource",
+    "PlanResourceChange",
+    "ApplyResourceChange",
+    "ImportResourceState",
+    "MoveResourceState",
+    "ReadDataSource",
+)
+
+
+def _response(name: str) -> Any:
+    from tf.gen import tfplugin_pb2 as pb
+
+    return getattr(pb, name).Response
