@@ -22,7 +22,7 @@ class StaticSite:
     root: Path
     port: int
     ca_file: Path
-    requests: list[tuple[str, int, str]] = field(default_factory=list)  # (path, status, content type)
+    requests: list[tuple[str, str, int, str]] = field(default_factory=list)  # method, path, status, type
 
     @property
     def base_url(self) -> str:
@@ -31,28 +31,40 @@ class StaticSite:
 
 class _Handler(SimpleHTTPRequestHandler):
     site: StaticSite
+    _status = 0
+    _content_type = ""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
 
     def send_header(self, keyword: str, value: str) -> None:
         if keyword.lower() == "content-type":
             self._content_type = value
         super().send_header(keyword, value)
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        status = int(code) if str(code).isdigit() else 0
-        self.site.requests.append((self.path, status, getattr(self, "_content_type", "")))
+    def end_headers(self) -> None:
+        self.site.requests.append((self.command, self.path, self._status, self._content_type))
+        super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
-@contextmanager
-def serve_https(root: Path, ca_dir: Path) -> Iterator[StaticSite]:
-    """Serve `root` at https://localhost:<port>/ until the block ends; `ca_file` is the test CA."""
+def make_ca(directory: Path) -> tuple[trustme.CA, Path]:
+    """A throwaway certificate authority and its PEM file (for SSL_CERT_FILE)."""
     ca = trustme.CA()
-    cert = ca.issue_cert("localhost", "127.0.0.1")
-    ca_dir.mkdir(parents=True, exist_ok=True)
-    ca_file = ca_dir / "site-ca.pem"
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_file = directory / "site-ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
+    return ca, ca_file
+
+
+@contextmanager
+def serve_https(root: Path, ca: tuple[trustme.CA, Path]) -> Iterator[StaticSite]:
+    """Serve `root` at https://localhost:<port>/ until the block ends, with a certificate of `ca`."""
+    authority, ca_file = ca
+    cert = authority.issue_cert("localhost", "127.0.0.1")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(context)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
