@@ -202,3 +202,22 @@ def test_without_a_key_the_site_is_a_mirror_and_stale_signatures_go(tmp_path: Pa
 def test_nothing_to_publish_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IntuneError, match=r"no terraform-provider-intune_<version>_<os>_<arch>\.zip in"):
         write_site(tmp_path, "https://tf.example.com", build=False)
+
+
+def test_a_machine_without_openssls_store_trusts_certifis_roots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The executable's OpenSSL looks where the build machine keeps its roots; where they are not
+    (RHEL, Alpine), the provider trusts certifi's bundle instead of nothing."""
+    import ssl
+
+    import certifi
+
+    from intune_graph import tls
+
+    assert tls.fallback_cafile() is None  # this machine has its store: nothing changes
+    nowhere = ssl.DefaultVerifyPaths(
+        None, None, "SSL_CERT_FILE", "/nowhere/cert.pem", "SSL_CERT_DIR", "/nowhere"
+    )
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: nowhere)
+    monkeypatch.setattr(ssl.SSLContext, "load_default_certs", lambda self, purpose=None: None)
+    assert tls.fallback_cafile() == certifi.where()
+    assert tls.ssl_context({}).cert_store_stats()["x509_ca"] > 100
