@@ -95,8 +95,9 @@ def provider_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str]:
+def gnupg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
     """A throwaway signing key in its own GNUPGHOME: (environment naming it, long key id)."""
+    assert shutil.which("gpg"), "GnuPG is needed: apt-get install gnupg (.ci/run does)"
     home = tmp_path_factory.mktemp("gnupg")
     home.chmod(0o700)
     env = {**os.environ, "GNUPGHOME": str(home)}
@@ -108,7 +109,8 @@ def gnupg(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str
     )
     listing = run([*gpg, "--with-colons", "--list-secret-keys"], home, env).stdout
     (key_id,) = [line.split(":")[4] for line in listing.splitlines() if line.startswith("sec:")]
-    return env, key_id
+    yield env, key_id
+    run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"], home, env, check=False)  # gpg started it
 
 
 @pytest.fixture(scope="module")
