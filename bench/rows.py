@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import cdktf_tenants, read_strategies, tenant_rows
+from bench import cdktf_tenants, read_strategies, release_rows, tenant_rows
 from bench.context import Context
 from bench.provider_rows import handshake_row, plan_row
 from bench.result import Row
@@ -17,6 +17,7 @@ Group = Callable[[Context], list[Row]]
 GROUPS: list[tuple[str, Group]] = [
     ("synth", synth_rows),
     ("handshake", lambda ctx: [handshake_row(ctx)]),
+    ("packaged provider (issue 16)", release_rows.rows),
     ("plan", lambda ctx: [plan_row(ctx)]),
     ("throttled apply (issue 4)", lambda ctx: [throttled_row(ctx)]),
     ("reads", lambda ctx: read_strategies.rows(read_strategies.measure(ctx.repeats(5)))),

@@ -1,6 +1,9 @@
 """`intune-provider`: set-up commands, and a look at a tenant for people who are not in a stack.
 
     intune-provider install --dir DIR        filesystem mirror + Terraform CLI config (no network)
+    intune-provider package --out DIR --base-url URL [--gpg-key KEYID] [--namespace NS]
+                                             a release site: self-contained zip, signed SHA256SUMS,
+                                             registry protocol and network mirror (docs/releases.md)
     intune-provider list [--issuer X]        the tenant's derived credential settings
     intune-provider show ID | --display-name NAME
     (list, show and export take --resource NAME for another registered resource)
@@ -66,6 +69,28 @@ def _parser() -> argparse.ArgumentParser:
         help="write a filesystem mirror with this provider and a Terraform CLI config (no network)",
     )
     install.add_argument("--dir", required=True, type=Path, help="where to write the mirror and terraform.rc")
+    package = sub.add_parser(
+        "package",
+        help="write a static release site: the provider as a self-contained executable in a zip, "
+        "SHA256SUMS (signed with --gpg-key), Terraform's registry protocol and a network mirror",
+    )
+    package.add_argument("--out", required=True, type=Path, help="directory to write the site into")
+    package.add_argument(
+        "--base-url", required=True, help="https URL the site will be served at, e.g. https://tf.example.com"
+    )
+    package.add_argument(
+        "--gpg-key",
+        metavar="KEYID",
+        help="sign SHA256SUMS with this key from GNUPGHOME (the registry protocol needs it)",
+    )
+    package.add_argument(
+        "--namespace", default="intune", help="registry namespace: <host>/NS/intune (default: %(default)s)"
+    )
+    package.add_argument(
+        "--no-build",
+        action="store_true",
+        help="build nothing: sum, sign and index the zips already in --out (from other platforms' runners)",
+    )
     sub.add_parser("version", help="print the provider source and version")
 
     listing = sub.add_parser("list", help="list the tenant's derived credential settings")
@@ -132,6 +157,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Use it with: export TF_CLI_CONFIG_FILE={rc}", file=sys.stderr)
         print(rc)
         return 0
+    if args.command == "package":
+        return _package(args)
     if args.command == "docs":
         from terraform_provider_intune.docs import write_docs
 
@@ -153,6 +180,23 @@ def _run(args: argparse.Namespace) -> int:
     options = {name: getattr(args, name) for name in CONNECTION_OPTIONS}
     client = open_client(resolve({k: v for k, v in options.items() if v is not None}))
     return commands[args.command](args, client)
+
+
+def _package(args: argparse.Namespace) -> int:
+    from terraform_provider_intune.release import write_site
+
+    site = write_site(
+        args.out, args.base_url, gpg_key=args.gpg_key, namespace=args.namespace, build=not args.no_build
+    )
+    for archive in site.archives:
+        print(f"{archive.filename}  sha256 {archive.sha256}", file=sys.stderr)
+    if site.build_seconds is not None:
+        print(f"built in {site.build_seconds:.0f} s", file=sys.stderr)
+    if site.signed_by:
+        print(f'registry: source = "{site.source}" (signed by key {site.signed_by})', file=sys.stderr)
+    print(f"network mirror: {site.mirror_url} (serves {PROVIDER_SOURCE})", file=sys.stderr)
+    print(site.source if site.signed_by else site.mirror_url)
+    return 0
 
 
 def _filters(args: argparse.Namespace, spec: ResourceSpec) -> dict[str, Any]:
