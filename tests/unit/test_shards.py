@@ -149,3 +149,13 @@ def test_stacks_list_by_shard(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "error: shard 4/3: the index must be 1 to 3" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_deploy_takes_a_shard() -> None:
+    from stacks.deploy import main, shard_arguments
+
+    assert shard_arguments(["--shard", "3/8"]) == ([], "3/8")
+    assert shard_arguments(["--shard= 2 / 4", "tenant-a"]) == (["tenant-a"], "2/4")
+    assert shard_arguments(["tenant-a", "tenant-b"]) == (["tenant-a", "tenant-b"], None)
+    assert main(["--shard", "9/8"]) == 2  # refused before anything starts
+    assert main(["--shard"]) == 2
