@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from terraform_provider_intune.plugin import tls
 from terraform_provider_intune.plugin.provider import IntuneProvider
 
 STOP_METHOD = "/tfplugin6.Provider/StopProvider"
@@ -35,6 +36,7 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
     install_value_codec()  # before the first request is decoded: refined unknowns (msgpack ext 12)
+    tls.install()  # the cached certificate without importing cryptography
     import tf.provider
 
     tf.provider.ProviderServicer = replace_aware_servicer_class()  # run_provider looks it up by name
