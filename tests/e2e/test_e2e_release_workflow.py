@@ -1,5 +1,6 @@
-"""The merge step of docs/pipelines/release.yml, run as the workflow runs it (bash, sha256sum, gpg,
-jq), over per-platform zips: the site it writes, served over HTTPS on loopback, installs the provider
+"""The merge step of docs/pipelines/release.yml, run as the workflow runs it (bash, gpg, and
+`intune-provider` on PATH as `pip install .` leaves it) with a passphrase-protected key, over
+per-platform zips: the site it writes, served over HTTPS on loopback, installs the provider
 with `terraform init` from `source = "localhost:<port>/intune/intune"` and no CLI config (the signed
 SHA256SUMS checked), records every platform's hash with `terraform providers lock`, serves the
 network mirror under the constructs' address, and a tampered zip is refused.
@@ -33,13 +34,15 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(TERRAFORM is None, reason="terraform not on PATH"),
     pytest.mark.skipif(
-        not all(shutil.which(t) for t in ("gpg", "jq", "sha256sum")), reason="needs gpg, jq, sha256sum"
+        not all(shutil.which(t) for t in ("gpg", "gpgconf")), reason="needs gpg and gpgconf (GnuPG)"
     ),
 ]
 
 WORKFLOW = Path(__file__).resolve().parents[2] / "docs" / "pipelines" / "release.yml"
 STEP = "- name: SHA256SUMS over every zip"
 PREFIX = f"terraform-provider-intune_{PROVIDER_VERSION}"
+# Where the workflow's `pip install .` puts `intune-provider`: on the runner's PATH. Here, this venv.
+BIN = Path(sys.executable).parent
 
 
 def step_script(name: str = STEP) -> str:
@@ -81,7 +84,25 @@ def gpg_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     armored = subprocess.run(
         [*gpg, "--armor", "--export-secret-keys"], env=env, check=True, capture_output=True, text=True
     ).stdout
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)
     return armored, passphrase
+
+
+def run_step(site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The step's script in `site`'s parent, as the runner runs it; its temporary GNUPGHOME (which
+    held the passphrase file and gpg.conf) must be gone afterwards, whatever the outcome."""
+    run = subprocess.run(
+        ["bash", "-e", "-c", step_script()],
+        cwd=site.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    created = re.search(r"keybox '(.+)/pubring\.kbx' created", run.stderr)
+    assert created, run.stderr
+    assert not Path(created[1]).exists(), f"{created[1]} left behind"
+    return run
 
 
 @contextlib.contextmanager
@@ -143,24 +164,28 @@ def test_the_release_workflows_site_installs_signed_and_mirrored(
     home = tmp_path / "home"
     home.mkdir()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "GNUPG", "SSL_CERT"))}
+    assert (BIN / "intune-provider").exists(), BIN
     with https_site(site, ca) as (port, asked):
         armored, passphrase = gpg_key
-        run = subprocess.run(
-            ["bash", "-e", "-c", step_script()],
-            cwd=site.parent,
-            env={
-                **base,
-                "GITHUB_REF_NAME": f"v{PROVIDER_VERSION}",
-                "BASE_URL": f"https://localhost:{port}",
-                "NAMESPACE": "intune",
-                "GPG_PRIVATE_KEY": armored,
-                "GPG_PASSPHRASE": passphrase,
-            },
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        step_env = {
+            **base,
+            "PATH": f"{BIN}{os.pathsep}{base.get('PATH', os.defpath)}",
+            "GITHUB_REF_NAME": f"v{PROVIDER_VERSION}",
+            "BASE_URL": f"https://localhost:{port}",
+            "NAMESPACE": "intune",
+            "GPG_PRIVATE_KEY": armored,
+        }
+        # the key is protected: a wrong passphrase signs nothing, and the step fails
+        wrong_site = tmp_path / "wrong" / "site"
+        shutil.copytree(site, wrong_site)
+        wrong = run_step(wrong_site, {**step_env, "GPG_PASSPHRASE": "not-it"})
+        assert wrong.returncode != 0, wrong.stdout + wrong.stderr
+        assert "gpg could not sign" in wrong.stderr and "Bad passphrase" in wrong.stderr, wrong.stderr
+        assert not (wrong_site / f"{PREFIX}_SHA256SUMS.sig").exists()
+
+        run = run_step(site, {**step_env, "GPG_PASSPHRASE": passphrase})
         assert run.returncode == 0, run.stdout + run.stderr
+        assert "Good signature" in run.stderr, run.stderr  # the step's own gpg --verify
         sums = (site / f"{PREFIX}_SHA256SUMS").read_text().splitlines()
         assert sorted(line.split()[1] for line in sums) == sorted(f"{PREFIX}_{p}.zip" for p in (here, other))
 

@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import stat
+import sys
 import zipfile
 from pathlib import Path
 
@@ -197,6 +198,19 @@ def test_without_a_key_the_site_is_a_mirror_and_stale_signatures_go(tmp_path: Pa
     assert not (tmp_path / "v1" / "providers" / "intune" / "intune").exists()
     assert (tmp_path / "mirror" / PROVIDER_SOURCE / "index.json").exists()
     assert (tmp_path / sums_name(PROVIDER_VERSION)).read_text() == sha256sums(site.archives)
+
+
+def test_no_build_needs_no_pyinstaller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release workflow's publishing job installs the package without the [release] extra and
+    runs `package --no-build`; only building asks for PyInstaller, and says how to get it."""
+    monkeypatch.setitem(sys.modules, "PyInstaller", None)  # find_spec: not installed
+    write_zips(tmp_path, "linux_amd64")
+    site = write_site(tmp_path, "https://tf.example.com", build=False, log=io.StringIO())
+    assert [a.filename for a in site.archives] == [zip_name(PROVIDER_VERSION, "linux_amd64")]
+    with pytest.raises(IntuneError, match=r"needs PyInstaller") as raised:
+        write_site(tmp_path / "built", "https://tf.example.com", log=io.StringIO())
+    assert "[release]" in raised.value.lines()[0]
+    assert not (tmp_path / "built").exists()  # refused before anything was written
 
 
 def test_nothing_to_publish_is_one_clear_error(tmp_path: Path) -> None:
