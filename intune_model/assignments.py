@@ -116,7 +116,7 @@ class AssignmentCodec(ItemCodec):
         for target in ("all_licensed_users", "all_devices"):
             if sum(1 for i in items if i.get("target") == target) > 1:
                 problems.append(f"{target} may be assigned once only")
-        groups = [i.get("group_id") for i in items if i.get("group_id") is not None]
+        groups = [str(i["group_id"]) for i in items if i.get("group_id") is not None]
         for group in sorted({g for g in groups if groups.count(g) > 1}):
             problems.append(
                 f"group {group} is assigned more than once; Intune refuses several assignments of one group"

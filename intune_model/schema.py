@@ -102,6 +102,11 @@ class Kind:
         """The field's raw Graph value in an entity as read (after `$select`/`$expand`)."""
         return entity.get(graph_name)
 
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        """The Graph value of a read-only field after a write of its object (`now` is the write's
+        ISO 8601 time): what Graph itself sets, as the emulator plays it. Unchanged by default."""
+        return previous
+
     def check(self, value: Any) -> str | None:
         """The problem with a non-null value, or None: Graph's rules first, then ours."""
         return self.graph_problem(value) or self.model_problem(value)
@@ -242,6 +247,9 @@ class Number(Kind):
         ok = isinstance(raw, int) and not isinstance(raw, bool)
         return None if ok else f"expected a whole number, got {raw!r}"
 
+    def from_terraform(self, value: Any) -> Any:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
     def to_graph(self, value: Any) -> Any:
         return int(value)
 
@@ -250,6 +258,14 @@ class Number(Kind):
 
     def plain(self, value: Any) -> Any:
         return int(value)
+
+
+@dataclass(frozen=True)
+class Counter(Number):
+    """A whole number Graph raises by one on every write of its object (`version`)."""
+
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        return 1 if created or not isinstance(previous, int) else previous + 1
 
 
 @dataclass(frozen=True)
@@ -277,6 +293,12 @@ class StringSet(Kind):
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
         return None if ok else f"expected a list of strings, got {raw!r}"
+
+    def terraform_type(self) -> Any:
+        return ["set", "string"]
+
+    def from_terraform(self, value: Any) -> Any:
+        return sorted(value) if isinstance(value, list) else value
 
     def to_graph(self, value: Any) -> Any:
         return sorted(str(v) for v in value)
@@ -388,7 +410,12 @@ class Boolean(Kind):
 @dataclass(frozen=True)
 class DateTime(Kind):
     """An ISO 8601 timestamp Graph sets (`Edm.DateTimeOffset`), such as `createdDateTime`: kept as
-    Graph wrote it."""
+    Graph wrote it. `stamped` says when Graph sets it: on `create` only, or on every `write`."""
+
+    stamped: Literal["create", "write"] = "write"
+
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        return now if created or self.stamped == "write" else previous
 
     def graph_problem(self, value: Any) -> str | None:
         return None if isinstance(value, str) else f"{value!r} is not a timestamp string"
@@ -610,8 +637,8 @@ class Field:
     def __post_init__(self) -> None:
         if not _TF_NAME.match(self.name) or not _GRAPH_NAME.match(self.graph_name):
             raise ValueError(f"field {self.name!r}/{self.graph_name!r}: names must be plain identifiers")
-        if self.read_only and (self.required or self.server_default is not None):
-            raise ValueError(f"field {self.name!r}: a read-only field is neither required nor defaulted")
+        if self.read_only and self.required:
+            raise ValueError(f"field {self.name!r}: a read-only field is not required")
 
     @property
     def tf_type(self) -> TfType:
@@ -756,12 +783,12 @@ class ResourceSpec:
         return out
 
     def check(self, values: Mapping[str, Any], *, subject: str | None = None) -> dict[str, Any]:
-        """The values as plain state (every field, None when unset), or `SettingsInvalid` with
-        every problem at once."""
+        """The values as plain state (every settable field, None when unset), or `SettingsInvalid`
+        with every problem at once."""
         problems = self.problems(values)
         if problems:
             raise SettingsInvalid(problems, subject or self.subject)
-        return {f.name: self.plain(f.name, values.get(f.name)) for f in self.fields}
+        return {f.name: self.plain(f.name, values.get(f.name)) for f in self.settable}
 
     def plain(self, name: str, value: Any) -> Any:
         return None if value is None else self.by_name[name].kind.plain(value)
@@ -827,6 +854,15 @@ class ResourceSpec:
                 )
             entity = inner
         problems: list[tuple[str, str]] = []
+        kind_of = entity.get("@odata.type")
+        if (
+            self.mixed_collection
+            and isinstance(kind_of, str)
+            and kind_of.lstrip("#") != self.odata_type.lstrip("#")
+        ):
+            problems.append(
+                ("@odata.type", f"{kind_of} is another type of {self.segments[-1]}, not {self.title}")
+            )
         oid = entity.get("id")
         if not isinstance(oid, str) or not oid.strip():
             problems.append(("id", "missing" if oid is None else f"expected a non-blank string, got {oid!r}"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from intune_model.assignments import assignments_kind
 from intune_model.resources.derived_credential import SPEC as DERIVED_CREDENTIAL
-from intune_model.schema import Boolean, DateTime, Field, Number, Reference, ResourceSpec, String, StringSet
+from intune_model.schema import Boolean, Counter, DateTime, Field, Reference, ResourceSpec, String, StringSet
 
 SPEC = ResourceSpec(
     name="ios_derived_credential_profile",
@@ -69,14 +69,14 @@ SPEC = ResourceSpec(
         Field(
             "version",
             "version",
-            Number(),
+            Counter(),
             "Version of the profile; Graph raises it on every change.",
             read_only=True,
         ),
         Field(
             "created_date_time",
             "createdDateTime",
-            DateTime(),
+            DateTime(stamped="create"),
             "When the profile was created (ISO 8601, UTC).",
             read_only=True,
         ),
@@ -93,6 +93,7 @@ SPEC = ResourceSpec(
             Boolean(),
             "Whether the profile takes scope tags (false only for legacy profiles).",
             read_only=True,
+            server_default=True,
         ),
     ),
     lookup_field="display_name",
