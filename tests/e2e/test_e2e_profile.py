@@ -167,7 +167,7 @@ def test_a_portal_profile_with_its_assignments_is_imported_and_plans_clean(
     )
     tf.init()
     code, plan = tf.plan_exit_code()
-    assert "2 to import, 0 to add, 0 to change, 0 to destroy" in plan, plan
+    assert code == 2 and "2 to import, 0 to add, 0 to change, 0 to destroy" in plan, plan
     tf.apply()
     assert tf.plan_exit_code()[0] == 0
     attrs = tf.instances()["intune_ios_derived_credential_profile.portal"]
@@ -209,7 +209,9 @@ def test_a_setting_and_a_profile_per_tenant(tmp_path: Path, cli_config: Path, em
     assert all(profiles(emu, t) == [] for t in tenants.values())
 
 
-def test_assignments_intune_refuses_fail_validate(tmp_path: Path, cli_config: Path, emu: GraphEmulator) -> None:
+def test_assignments_intune_refuses_fail_validate(
+    tmp_path: Path, cli_config: Path, emu: GraphEmulator
+) -> None:
     tf = Hcl(tmp_path / "invalid", cli_config, emu.env(), "profile_invalid")
     tf.init()
     before = len(emu.requests)
