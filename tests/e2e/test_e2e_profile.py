@@ -13,6 +13,7 @@ resource-level `tenant_id` (`profile_tenants/`); and assignments Intune refuses,
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model.registry import spec_named
 from tests.e2e.test_e2e_hcl_idioms import Hcl
+from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
@@ -223,3 +225,19 @@ def test_assignments_intune_refuses_fail_validate(
     assert "group_id is not allowed for target 'all_devices'" in text, text
     assert "is not the id of a derived credential settings object" in text, text
     assert len(emu.requests) == before, "nothing is sent to Graph"
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "terraform" / "profile"
+
+
+def test_the_profile_example_applies_as_it_is(tmp_path: Path, cli_config: Path, emu: GraphEmulator) -> None:
+    """examples/terraform/profile: `terraform test` (apply, assert, destroy) with no variable given."""
+    emu.clear()
+    module = tmp_path / "example"
+    shutil.copytree(EXAMPLE, module, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    tf = Workdir(module, cli_config, emu.env())
+    tf.init()
+    proc = tf.run("test", "-no-color")
+    assert "1 passed, 0 failed" in proc.stdout, proc.stdout
+    assert any(r.method == "POST" and r.path.endswith("/assign") for r in emu.requests)
+    assert profiles(emu) == [] and emu.objects(collection=SETTINGS) == []
