@@ -265,7 +265,9 @@ class FakeGraph:
         assert isinstance(answer, dict)
         return answer
 
-    def list(self, collection: str, odata_filter: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, collection: str, odata_filter: str | None = None, expand: Any = ()
+    ) -> list[dict[str, Any]]:
         assert odata_filter == odata.eq("displayName", PROPS["display_name"])
         return self.lists.pop(0) if len(self.lists) > 1 else self.lists[0]
 
