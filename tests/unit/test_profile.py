@@ -368,7 +368,7 @@ def test_a_profile_whose_assignments_fail_is_kept_without_them(
             _handler(emu, PROFILE).create(plain_assignments(props))
         assert "Application is not authorized to assign" in str(partial.value.diagnostics())
         [stored] = emu.objects(collection=PROFILE.collection_path)
-        assert partial.value.state["id"] == stored["id"] and partial.value.state["assignment"] is None
+        assert partial.value.state["id"] == stored["id"] and partial.value.state["assignment"] == []
         assert partial.value.state["version"] == 1
 
 
