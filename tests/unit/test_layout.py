@@ -28,7 +28,8 @@ PRODUCT = (
 def test_construct_takes_exactly_the_provider_arguments() -> None:
     from constructs_lib.provider import IntuneProvider
 
-    params = set(inspect.signature(IntuneProvider.__init__).parameters) - {"self", "scope", "id", "alias"}
+    not_arguments = {"self", "scope", "id", "alias", "source"}  # source: where Terraform installs it from
+    params = set(inspect.signature(IntuneProvider.__init__).parameters) - not_arguments
     assert params == {arg.name for arg in ARGUMENTS}
 
 
