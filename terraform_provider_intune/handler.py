@@ -418,7 +418,7 @@ class Handler:
                 )
             state = reconcile(new, self.spec.from_graph(server), self.spec)
             stale[:] = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
-            return None if stale else planned
+            return None if stale else self._with_read_only(planned, server)
 
         confirmed = poll(shows_the_change, give_up, self._client_sleep)
         if confirmed is not None:

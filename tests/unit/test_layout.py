@@ -72,6 +72,8 @@ NOT_FIELDS = {
     ("terraform_provider_intune/docs.py", "description"),  # keys of Terraform's schema JSON
     ("terraform_provider_intune/plugin/provider.py", "description"),
     ("terraform_provider_intune/plugin/provider.py", "version"),
+    ("terraform_provider_intune/release/archive.py", "version"),  # the provider release's version
+    ("terraform_provider_intune/release/registry.py", "version"),  # keys of the registry protocol
 }
 
 
