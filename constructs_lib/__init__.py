@@ -25,8 +25,9 @@ from constructs_lib.data_sources import DataIntuneDerivedCredential, DataIntuneD
 from constructs_lib.derived_credential import DerivedCredentialSettings
 from constructs_lib.provider import IntuneProvider
 from constructs_lib.settings_file import SettingsFileEntry, SettingsFileError, load_settings_file
-from intune_model import Issuer, NotificationType, SettingsInvalid
 from intune_model.address import PROVIDER_VERSION
+from intune_model.errors import SettingsInvalid
+from intune_model.resources.derived_credential import Issuer, NotificationType
 
 __version__ = PROVIDER_VERSION
 """The package version, which is also the provider's version (``intune-provider version``)."""

@@ -12,9 +12,9 @@ from constructs_lib._binding import Attribute, Importable, install, meta_of, set
 from constructs_lib._tenant import TENANT, TENANT_ATTRIBUTE, tenant_problems
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
-from intune_model import Issuer, SettingsInvalid
 from intune_model.address import PROVIDER_TYPE
-from intune_model.resources.derived_credential import SPEC
+from intune_model.errors import SettingsInvalid
+from intune_model.resources.derived_credential import SPEC, Issuer
 
 ONE_TYPE = f"{PROVIDER_TYPE}_{SPEC.name}"
 ALL_TYPE = f"{PROVIDER_TYPE}_{SPEC.plural}"

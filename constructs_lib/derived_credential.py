@@ -16,16 +16,9 @@ from constructs_lib._tenant import TENANT, TENANT_ATTRIBUTE, tenant_problems
 from constructs_lib._tokens import is_token
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import load_settings_file
-from intune_model import (
-    Issuer,
-    NotificationType,
-    SettingsInvalid,
-    check_fields,
-    state_from_model,
-    validate_settings,
-)
 from intune_model.address import PROVIDER_TYPE, RESOURCE_TYPE
-from intune_model.resources.derived_credential import SPEC
+from intune_model.errors import SettingsInvalid
+from intune_model.resources.derived_credential import SPEC, Issuer, NotificationType
 
 ATTRIBUTES: tuple[Attribute, ...] = (
     *(Attribute(f.name, f.tf_type, input=True, required=f.required) for f in SPEC.fields),
@@ -198,7 +191,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
             )
         if any(config.get(f.name) is None for f in SPEC.fields if f.required):
             fields = {k: v for k, v in config.items() if k != TENANT}
-            validate_settings(fields, subject=subject)  # raises, naming every missing field
+            _validated(fields, subject)  # raises, naming every missing field
         return cls(scope, id, **config, **meta)
 
     @classmethod
@@ -255,7 +248,7 @@ class DerivedCredentialSettings(Importable, cdk.TerraformResource):
         elif is_token(value):
             self._inputs[name] = value
         else:
-            problems = check_fields({name: value})
+            problems = SPEC.problems({name: value}, partial=True)
             if problems:
                 raise SettingsInvalid(problems, subject)
             self._inputs[name] = value = _normalised(name, value)
@@ -272,12 +265,11 @@ def _validated_attributes(inputs: dict[str, Any], *, subject: str) -> dict[str, 
     """Terraform attributes (unset omitted) for `inputs`, or `SettingsInvalid` with every problem."""
     tokens = {name for name, value in inputs.items() if is_token(value)}
     if not tokens:
-        model = validate_settings(inputs, subject=subject)
-        state = state_from_model(model)
+        state = _validated(inputs, subject)
         return {f.name: state[f.name] for f in SPEC.fields if state[f.name] is not None}
 
     literal = {name: value for name, value in inputs.items() if name not in tokens}
-    problems = check_fields(literal)
+    problems = SPEC.problems(literal, partial=True)
     for f in SPEC.fields:
         if f.required and f.name not in tokens and inputs.get(f.name) is None:
             allowed = f"; allowed values: {', '.join(f.allowed)}" if f.allowed else ""
@@ -311,3 +303,11 @@ def _coerced(name: str, value: Any) -> Any:
     if kind == "set_of_string" and not isinstance(value, str | list | None) and isinstance(value, Iterable):
         return list(value)
     return value
+
+
+def _validated(values: Mapping[str, Any], subject: str) -> dict[str, Any]:
+    """The spec's plain state of `values`, or `SettingsInvalid` naming every problem (pydantic is
+    loaded here, on first use, not when the module is imported)."""
+    from intune_model.typed import state_from_model, validate_model
+
+    return state_from_model(validate_model(SPEC, values, subject=subject))

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intune_model import DerivedCredentialSettingsModel, SettingsInvalid, state_from_model, validate_settings
 from intune_model.arguments import tenant_problem
-from intune_model.errors import IntuneError
+from intune_model.errors import IntuneError, SettingsInvalid
+from intune_model.resources.derived_credential import SPEC
+from intune_model.typed import SpecModel, state_from_model, validate_model
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -87,7 +88,7 @@ class SettingsFileEntry:
     import_id: str | None = None
     line: int = 0
     path: Path | None = field(default=None, compare=False)
-    settings: DerivedCredentialSettingsModel | None = field(default=None, compare=False, repr=False)
+    settings: SpecModel | None = field(default=None, compare=False, repr=False)
     """The validated model the arguments came from."""
     tenant_id: str | None = None
     """The tenant the object lives in (None: the provider's)."""
@@ -155,7 +156,7 @@ def parse_settings(
             continue
         values = {k: v for k, v in entry.items() if k not in ("key", "import_id", "tenant_id")}
         try:
-            model = validate_settings(values, subject=f"settings entry {key!r}")
+            model = validate_model(SPEC, values, subject=f"settings entry {key!r}")
         except SettingsInvalid as exc:
             problems.extend((line, f"{label}: {f}: {m}") for f, m in exc.problems)
             continue

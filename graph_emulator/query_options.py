@@ -2,12 +2,13 @@
 
 The list page of this resource documents no optional query parameters; the emulator serves what the
 provider uses (`$filter` with `eq`/`and`, `$select`, `$top`, `$count=true`, `$skiptoken` paging) and
-`$select` on a GET by id. The system query options Intune's collections do not allow (`$skip`,
-`$orderby`, `$search`, `$expand`, ...) are refused as Intune refuses them in public reports (ASP.NET
-OData's query validation: 400 "Query option 'Skip' is not allowed ..."); a `$`-option OData does not
-define is refused naming the ones supported. On beta the `$` is optional (`top=5` is `$top=5`, as
-Graph's query-parameter page says), so bare names are read as the options they name. Other
-parameters are custom query options, which OData ignores.
+`$select` on a GET by id, and `$expand` where a spec reads a relationship or its assignments by
+expanding (the profile's `deviceConfigurations`). The system query options Intune's collections do
+not allow (`$skip`, `$orderby`, `$search`, `$expand` elsewhere, ...) are refused as Intune refuses
+them in public reports (ASP.NET OData's query validation: 400 "Query option 'Skip' is not allowed
+..."); a `$`-option OData does not define is refused naming the ones supported. On beta the `$` is
+optional (`top=5` is `$top=5`, as Graph's query-parameter page says), so bare names are read as the
+options they name. Other parameters are custom query options, which OData ignores.
 """
 
 from __future__ import annotations
@@ -46,12 +47,13 @@ def prepared(request: Request, ctx: GraphContext) -> Request | Response:
     collection or object pass unchanged."""
     if request.method not in ("GET", "HEAD") or not request.query:
         return request
-    if item_addressed(request.path) is not None:
-        supported = ITEM_OPTIONS
-    elif specs_at(request.path):
-        supported = LIST_OPTIONS
-    else:
+    item = item_addressed(request.path)
+    addressed = (item[0],) if item is not None else specs_at(request.path)
+    if not addressed:
         return request
+    supported = ITEM_OPTIONS if item is not None else LIST_OPTIONS
+    if any(spec.graph_expand for spec in addressed):  # relationships the spec reads by expanding
+        supported = (*supported, "$expand")
     query: dict[str, str] = {}
     for name, value in request.query.items():
         key = name.lower() if name.startswith("$") else "$" + name.lower()

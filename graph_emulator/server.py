@@ -63,6 +63,7 @@ from intune_model.address import (
     ENV_GRAPH_ENDPOINT,
     ENV_TENANT_ID,
 )
+from intune_model.schema import ResourceSpec
 
 CA_NAME = "ca.pem"
 CA_KEY_NAME = "ca-key.pem"  # 0600: whoever holds it can impersonate the emulator to its clients
@@ -73,7 +74,7 @@ CERT_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class GraphEmulator:
-    """A local Microsoft Graph (beta `deviceManagement/derivedCredentials`) and identity platform.
+    """A local Microsoft Graph (beta: a collection per registered spec) and identity platform.
 
     Args:
         data_dir: where `credentials.json`, `graph.sqlite3`, `ca.pem` (with `ca-key.pem` and
@@ -431,15 +432,12 @@ class GraphEmulator:
         return [obj for _, obj in self.store.list((tenant_id or self.tenant_id).lower(), collection=key)]
 
     def put_object(
-        self, obj: Mapping[str, Any], tenant_id: str | None = None, collection: str | None = None
+        self, obj: Mapping[str, Any], tenant_id: str | None = None, *, collection: str
     ) -> dict[str, Any]:
         """Store an object as if created in the portal (no HTTP, no validation): in `tenant_id` (the
-        primary tenant when None) and `collection` (a spec's collection path; the default spec's
-        when None). It must carry its `id`. Returns it."""
-        from intune_model.registry import default_spec
-
-        path = collection if collection is not None else default_spec().collection_path
-        self.store.insert((tenant_id or self.tenant_id).lower(), dict(obj), collection=path.strip("/"))
+        primary tenant when None) and `collection` (a spec's collection path; an object of a mixed
+        collection carries its `@odata.type`). It must carry its `id`. Returns it."""
+        self.store.insert((tenant_id or self.tenant_id).lower(), dict(obj), collection=collection.strip("/"))
         return dict(obj)
 
     def get_object(self, object_id: str) -> dict[str, Any] | None:
@@ -451,10 +449,23 @@ class GraphEmulator:
         obj = self.store.get(None, object_id)
         if obj is None:
             raise KeyError(object_id)
+        spec = self._spec_of(obj, self.store.collection_of(object_id) or "")
         for key, value in changes.items():
-            obj[key] = normalise(key, value)
+            obj[key] = value if spec is None else normalise(key, value, spec)
         self.store.replace(None, object_id, obj)
         return obj
+
+    @staticmethod
+    def _spec_of(obj: Mapping[str, Any], collection: str) -> ResourceSpec | None:
+        """The spec of a stored object: its collection's, told by `@odata.type` in a mixed one."""
+        from intune_model.registry import specs
+
+        for spec in specs():
+            if spec.collection_path.strip("/") == collection and (
+                not spec.mixed_collection or obj.get("@odata.type") == spec.odata_type
+            ):
+                return spec
+        return None
 
     def delete_object(self, object_id: str) -> bool:
         """Delete a stored object out of band; False when there was none."""
@@ -523,10 +534,9 @@ class GraphEmulator:
             return self.faults.after(request, info.tenant_id, admitted)
         request = admitted
         if version == "v1.0":
-            if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
-                response = ctx.error(
-                    400, "BadRequest", "Resource not found for the segment 'derivedCredentials'."
-                )
+            beta_only = _beta_only_segment(rest)
+            if beta_only is not None:  # a beta collection asked of v1.0, as Graph answers it
+                response = ctx.error(400, "BadRequest", f"Resource not found for the segment '{beta_only}'.")
             else:
                 response = ctx.error(
                     404, "UnknownRoute", f"The Graph emulator has no route for {request.path}."
@@ -790,3 +800,16 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _BodyError(413, _TOO_LARGE)
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)
+
+
+def _beta_only_segment(rest: list[str]) -> str | None:
+    """The collection segment of a registered spec (they are all beta-only) that `rest` names, if any."""
+    from intune_model.registry import specs
+
+    asked = [r.lower() for r in rest]
+    for spec in specs():
+        mine = [m.lower() for m in spec.segments]
+        depth = len(mine)
+        if len(asked) >= depth and asked[: depth - 1] == mine[:-1] and asked[depth - 1].startswith(mine[-1]):
+            return spec.segments[-1]
+    return None

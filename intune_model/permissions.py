@@ -33,7 +33,9 @@ def accepted(spec: ResourceSpec, method: str) -> tuple[str, ...]:
 
 def specs_at(path: str) -> tuple[ResourceSpec, ...]:
     """The registered specs whose collection holds `path` (a URL, `/beta/...` or `/deviceManagement/...`;
-    an item's `…('id')` key segment counts as the collection's)."""
+    an item's `…('id')` key segment counts as the collection's, and so do an object's navigation
+    properties and actions, `…/{id}/assign`, `…/{id}/<relationship>/$ref`). In a mixed collection a
+    cast segment (`…/microsoft.graph.<type>`) names the one spec of that type."""
     from intune_model.registry import specs
 
     segments = [s for s in urlsplit(path).path.split("/") if s]
@@ -47,7 +49,14 @@ def specs_at(path: str) -> tuple[ResourceSpec, ...]:
     found = []
     for spec in registered:
         mine = [s.lower() for s in spec.segments]
-        if mine and lowered[: len(mine)] == mine and len(lowered) <= len(mine) + 1:
+        if not mine or lowered[: len(mine)] != mine:
+            continue
+        rest = lowered[len(mine) :]
+        if spec.mixed_collection and rest and rest[0].startswith("microsoft.graph."):
+            if rest[0] != spec.odata_type.lstrip("#").lower():
+                continue  # cast to another type of the collection
+            rest = rest[1:]
+        if len(rest) <= 3:  # the collection, an object, its navigation or action, a `$ref`
             found.append(spec)
     return tuple(found)
 

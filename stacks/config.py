@@ -52,10 +52,10 @@ from typing import Any
 
 from constructs_lib.provider import check_provider_arguments
 from constructs_lib.settings_file import SettingsFileError, parse_json_with_lines, parse_settings
-from intune_model import DerivedCredentialSettingsModel, state_from_model
 from intune_model.arguments import BOOL_ARGUMENTS, STRING_ARGUMENTS
 from intune_model.arguments import NUMBER_ARGUMENT_NAMES as NUMBER_ARGUMENTS
 from intune_model.errors import IntuneError
+from intune_model.typed import SpecModel, state_from_model
 from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -80,11 +80,11 @@ class SettingsEntry:
 
     Example::
 
-        SettingsEntry("entrust", validate_settings({"display_name": "Entrust", "issuer": "entrustDatacard"}))
+        SettingsEntry("entrust", validate_model(SPEC, {"display_name": "Entrust", "issuer": "xTec"}))
     """
 
     key: str
-    settings: DerivedCredentialSettingsModel
+    settings: SpecModel
     import_id: str | None = None
     tenant_id: str | None = None  # the tenant the object lives in; None: the provider's
 

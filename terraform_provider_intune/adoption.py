@@ -35,18 +35,17 @@ from typing import Any
 
 from intune_model.address import PROVIDER_TYPE
 from intune_model.arguments import UNMANAGED_MATCH_ERROR
-from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
 
 
-def matches(
-    props: Mapping[str, Any], graph_object: Mapping[str, Any], spec: ResourceSpec | None = None
-) -> bool:
+def matches(props: Mapping[str, Any], graph_object: Mapping[str, Any], spec: ResourceSpec) -> bool:
     """True when a Graph object holds exactly the settings in `props` (Terraform names): every set
-    field has the same value, every unset field is at Graph's default."""
-    spec = spec or default_spec()
+    field has the same value, every unset field is at Graph's default. Fields Graph writes by an
+    action (assignments) are written after the create, so a lost create's object has none yet."""
     server = spec.from_graph(graph_object)
-    for f in spec.fields:
+    for f in spec.settable:
+        if f in spec.action_fields:
+            continue
         mine, theirs = props.get(f.name), server.get(f.name)
         if mine is None:
             if not spec.is_server_default(f.name, theirs):
@@ -56,11 +55,10 @@ def matches(
     return True
 
 
-def fingerprint(props: Mapping[str, Any], spec: ResourceSpec | None = None) -> str:
-    spec = spec or default_spec()
+def fingerprint(props: Mapping[str, Any], spec: ResourceSpec) -> str:
     canonical = {
-        f.name: sorted(v) if isinstance(v := props.get(f.name), list) else v
-        for f in spec.fields
+        f.name: sorted(v, key=repr) if isinstance(v := props.get(f.name), list) else v
+        for f in spec.settable
         if props.get(f.name) is not None
     }
     return hashlib.sha256(json.dumps([spec.name, canonical], sort_keys=True).encode()).hexdigest()
@@ -96,7 +94,7 @@ class CreateLedger:
             return [i for i in object_ids if i not in self._claimed and i not in self._held]
 
     @contextmanager
-    def exclusive(self, props: Mapping[str, Any], spec: ResourceSpec | None = None) -> Iterator[None]:
+    def exclusive(self, props: Mapping[str, Any], spec: ResourceSpec) -> Iterator[None]:
         """Hold while creating: no other create with the same settings runs in this process."""
         key = fingerprint(props, spec)
         with self._lock:
@@ -109,7 +107,7 @@ class CreateLedger:
         props: Mapping[str, Any],
         listed: Iterable[Mapping[str, Any]],
         before: set[str],
-        spec: ResourceSpec | None = None,
+        spec: ResourceSpec,
     ) -> list[str]:
         """Ids of listed objects that our lost POST may have created, oldest first."""
         return [

@@ -41,7 +41,7 @@ def unexpected(exc: BaseException, where: str) -> tuple[str, str]:
 def guard(
     diags: Diagnostics,
     call: Callable[[], T],
-    spec: ResourceSpec | None = None,
+    spec: ResourceSpec,
     on_error: T | None = None,
     tenant: str | None = None,
 ) -> T | None:
@@ -56,7 +56,7 @@ def guard(
         return call()
     except IntuneError as exc:
         for summary, detail, attribute in exc.diagnostics():
-            if isinstance(exc, GraphError) and spec is not None:
+            if isinstance(exc, GraphError):
                 from terraform_provider_intune.handler import attribute_for
 
                 attribute = attribute_for(exc, spec)

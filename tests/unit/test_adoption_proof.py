@@ -19,6 +19,7 @@ import pytest
 
 from intune_graph import GraphClient, RetryPolicy, odata
 from intune_graph.client import AmbiguousCreate
+from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.adoption import CreateLedger
 from terraform_provider_intune.config import ConfigProblems, check_arguments, unmanaged_match
 from terraform_provider_intune.handler import Handler, HandlerError
@@ -45,6 +46,7 @@ class ListingGraph:
         self.retry = RetryPolicy(read_after_write_s=0, absent_after_s=lag_s)
         self.stop = threading.Event()
         self.real = GraphClient("https://g.test/beta", None, httpx.Client())  # type: ignore[arg-type]
+        self.base_url = self.real.base_url
 
     def operation(self, deadline_s: float | None = None) -> Any:
         return self.real.operation(deadline_s)
@@ -60,12 +62,16 @@ class ListingGraph:
         assert isinstance(answer, dict)
         return answer
 
-    def list(self, collection: str, odata_filter: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, collection: str, odata_filter: str | None = None, expand: Any = ()
+    ) -> list[dict[str, Any]]:
         assert odata_filter == odata.eq("displayName", "shared-name")
         self.listed += 1
         return self.lists.pop(0) if len(self.lists) > 1 else self.lists[0]
 
-    def get_after_write(self, collection: str, item_id: str, grace_s: float | None = None) -> Any:
+    def get_after_write(
+        self, collection: str, item_id: str, grace_s: float | None = None, judge: Any = None, expand: Any = ()
+    ) -> Any:
         return {"id": item_id}
 
 
@@ -77,6 +83,7 @@ def handler(
         graph,  # type: ignore[arg-type]
         warn=lambda summary, detail: warnings.append(f"{summary}: {detail}"),
         ledger=ledger or CreateLedger(),
+        spec=SPEC,
         **options,
     )
     return made, warnings
@@ -193,14 +200,14 @@ def lagging_client(not_found: int) -> GraphClient:
 
 def test_a_refresh_keeps_an_object_its_state_created_moments_ago_through_404s() -> None:
     prior = {"id": "young", **PROPS}
-    state = Handler(lagging_client(8)).read("young", prior, created_at=time.time() - 1)
+    state = Handler(lagging_client(8), spec=SPEC).read("young", prior, created_at=time.time() - 1)
     assert state is not None and state["id"] == "young"
 
 
 def test_without_a_creation_time_or_long_after_it_a_lasting_404_means_gone() -> None:
     prior = {"id": "young", **PROPS}
-    assert Handler(lagging_client(8)).read("young", prior) is None
-    assert Handler(lagging_client(8)).read("young", prior, created_at=time.time() - 3600) is None
+    assert Handler(lagging_client(8), spec=SPEC).read("young", prior) is None
+    assert Handler(lagging_client(8), spec=SPEC).read("young", prior, created_at=time.time() - 3600) is None
 
 
 def test_private_state_survives_foreign_bytes_and_is_scoped_to_one_call() -> None:

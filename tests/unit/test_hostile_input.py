@@ -173,7 +173,7 @@ def test_a_huge_value_is_quoted_back_bounded() -> None:
     assert len(message) < 300 and "10,000,001 characters" in message
     assert shown(10**100_000).startswith("a whole number of about")
     assert (
-        len(str(SettingsInvalid([("display_name", problems(display_name="x" * 10**6)["display_name"])])))
+        len(str(SettingsInvalid([("display_name", problems(display_name="x" * 10**6)["display_name"])], "x")))
         < 300
     )
     assert len(check_arguments({"timeout_seconds": digits})[0][1]) < 300
