@@ -120,12 +120,16 @@ def checked_inputs(spec: ResourceSpec, inputs: Mapping[str, Any], *, subject: st
 class SpecResource(Importable, cdk.TerraformResource):
     """Base of every generated resource construct: `_spec` says which resource it is."""
 
+    TF_RESOURCE_TYPE: ClassVar[str]
     _spec: ClassVar[ResourceSpec]
     _inputs: dict[str, Any]
 
     if TYPE_CHECKING:  # each generated class spells its own keywords out
 
         def __init__(self, scope: Construct, id: str, **arguments: Any) -> None: ...
+
+        @property
+        def id(self) -> str: ...
 
     @classmethod
     def _subject(cls, id: str) -> str:
@@ -201,7 +205,7 @@ class SpecResource(Importable, cdk.TerraformResource):
         from constructs_lib.settings_file import load_settings_file, refuse_references
 
         out: dict[str, Self] = {}
-        entries = load_settings_file(path, stack=stack, resource_type=cls.TF_RESOURCE_TYPE)  # type: ignore[attr-defined]
+        entries = load_settings_file(path, stack=stack, resource_type=cls.TF_RESOURCE_TYPE)
         refuse_references(entries, path)
         for entry in entries:
             resource = cls(scope, entry.key, **entry.arguments, provider=provider)
@@ -266,6 +270,7 @@ def _filter_value(spec: ResourceSpec, name: str, value: Any, subject: str) -> An
 
 
 class _SpecData(Importable, cdk.TerraformDataSource):
+    TF_RESOURCE_TYPE: ClassVar[str]
     _spec: ClassVar[ResourceSpec]
     _inputs: dict[str, Any]
 
