@@ -31,7 +31,9 @@ ASSEMBLY = ("intune", "0.0.0", f"constructs_lib._bindings.{NAME}", "intune@0.0.0
 
 jsii.JSIIAssembly.load(*ASSEMBLY)
 
-Kind = Literal["string", "number", "bool", "set_of_string", "list_of_string", "list_of_object"]
+Kind = Literal[
+    "string", "number", "bool", "set_of_string", "set_of_object", "list_of_string", "list_of_object"
+]
 
 # The `TerraformResource` getter a generated binding calls for each kind.
 _GETTERS: dict[str, str] = {
@@ -40,6 +42,7 @@ _GETTERS: dict[str, str] = {
     "bool": "get_boolean_attribute",
     "set_of_string": "get_list_attribute",
     "list_of_string": "get_list_attribute",
+    "set_of_object": "interpolation_for_attribute",
     "list_of_object": "interpolation_for_attribute",
 }
 

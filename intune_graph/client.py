@@ -127,16 +127,26 @@ class GraphClient:
             self._written.add(item_id)
 
     def snapshot(
-        self, collection: str, select: Sequence[str] | None = None, judge: Judge | None = None
+        self,
+        collection: str,
+        select: Sequence[str] | None = None,
+        judge: Judge | None = None,
+        *,
+        expand: Sequence[str] = (),
+        items: str | None = None,
     ) -> CollectionSnapshot:
         """The process's snapshot of `collection` (made on first use, listed on its first read); its
-        objects, and the GETs it falls back to, are judged by `judge` as `fetch` does."""
+        objects, and the GETs it falls back to, are judged by `judge` as `fetch` does. `expand`
+        relationships come with each object; `items` is where one object is read when it is not
+        `collection` (a list cast to a type of a mixed collection reads items from the collection)."""
         from intune_graph.snapshot import CollectionSnapshot
 
         with self._state_lock:
             snap = self._snapshots.get(collection)
             if snap is None:
-                snap = self._snapshots[collection] = CollectionSnapshot(self, collection, select, judge)
+                snap = self._snapshots[collection] = CollectionSnapshot(
+                    self, collection, select, judge, expand=expand, items=items
+                )
             return snap
 
     # ------------------------------------------------------------------ deadlines
@@ -171,53 +181,71 @@ class GraphClient:
             self._mark_written(created["id"])
         return created
 
-    def fetch(self, collection: str, item_id: str, judge: Judge | None = None) -> dict[str, Any]:
-        """GET one object; `NotFound` (with Graph's request ids) when it does not exist. With a
-        `judge` (e.g. `ResourceSpec.entity`), a body it refuses raises `UnexpectedResponse` with the
-        request ids, and what it returns (the unwrapped object) is the answer."""
-        resp = self.request("GET", _item(collection, item_id), expect=(200,), missing_ok=True)
+    def fetch(
+        self, collection: str, item_id: str, judge: Judge | None = None, *, expand: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """GET one object (with its `expand` relationships); `NotFound` (with Graph's request ids)
+        when it does not exist. With a `judge` (e.g. `ResourceSpec.entity`), a body it refuses raises
+        `UnexpectedResponse` with the request ids, and what it returns (the unwrapped object) is the
+        answer."""
+        params = {"$expand": ",".join(expand)} if expand else None
+        resp = self.request("GET", _item(collection, item_id), params=params, expect=(200,), missing_ok=True)
         if resp.status_code == 404:
             crid = resp.request.headers.get("client-request-id", "")
             raise NotFound.from_response(404, _body(resp), resp.headers, "GET", str(resp.request.url), crid)
         return self._judged(resp, self._json(resp), judge)
 
-    def get(self, collection: str, item_id: str, judge: Judge | None = None) -> dict[str, Any] | None:
+    def get(
+        self, collection: str, item_id: str, judge: Judge | None = None, *, expand: Sequence[str] = ()
+    ) -> dict[str, Any] | None:
         try:
-            return self.fetch(collection, item_id, judge)
+            return self.fetch(collection, item_id, judge, expand=expand)
         except NotFound:
             return None
 
     def get_after_write(
-        self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
+        self,
+        collection: str,
+        item_id: str,
+        grace_s: float | None = None,
+        judge: Judge | None = None,
+        *,
+        expand: Sequence[str] = (),
     ) -> dict[str, Any] | None:
         """GET an id we just wrote: a 404 is replication lag until `grace_s` (default: the policy's
         `read_after_write_s`) has passed."""
         try:
-            return self.fetch_after_write(collection, item_id, grace_s, judge)
+            return self.fetch_after_write(collection, item_id, grace_s, judge, expand=expand)
         except NotFound:
             return None
 
     def get_confirmed(
-        self, collection: str, item_id: str, judge: Judge | None = None
+        self, collection: str, item_id: str, judge: Judge | None = None, *, expand: Sequence[str] = ()
     ) -> dict[str, Any] | None:
         """GET an id that should exist (refresh): None only once it has answered 404 for the policy's
         `absent_after_s`, so an object another process created moments ago is not taken for gone."""
         try:
-            return self._fetch_until(collection, item_id, self.retry.absent_after_s, judge)
+            return self._fetch_until(collection, item_id, self.retry.absent_after_s, judge, expand)
         except NotFound:
             return None
 
     def fetch_after_write(
-        self, collection: str, item_id: str, grace_s: float | None = None, judge: Judge | None = None
+        self,
+        collection: str,
+        item_id: str,
+        grace_s: float | None = None,
+        judge: Judge | None = None,
+        *,
+        expand: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Like `get_after_write`, but the final 404 is raised as `NotFound`."""
         self._mark_written(item_id)
         return self._fetch_until(
-            collection, item_id, self.retry.read_after_write_s if grace_s is None else grace_s, judge
+            collection, item_id, self.retry.read_after_write_s if grace_s is None else grace_s, judge, expand
         )
 
     def _fetch_until(
-        self, collection: str, item_id: str, grace_s: float, judge: Judge | None
+        self, collection: str, item_id: str, grace_s: float, judge: Judge | None, expand: Sequence[str] = ()
     ) -> dict[str, Any]:
         """`fetch`, taking a 404 for replication lag until `grace_s` (or the operation's deadline)."""
         give_up = time.monotonic() + grace_s
@@ -225,7 +253,7 @@ class GraphClient:
         delay = self.retry.base_delay_s / 2
         while True:
             try:
-                return self.fetch(collection, item_id, judge)
+                return self.fetch(collection, item_id, judge, expand=expand)
             except NotFound:
                 if time.monotonic() >= give_up:
                     raise
@@ -244,6 +272,11 @@ class GraphClient:
             client_request_id=resp.request.headers.get("client-request-id", ""),
         )
 
+    def action(self, collection: str, item_id: str, name: str, body: dict[str, Any]) -> None:
+        """POST a bound action of one object (`…/{id}/assign`); Graph answers 200 or 204."""
+        self._mark_written(item_id)
+        self.request("POST", f"{_item(collection, item_id)}/{name}", json=body, expect=(200, 204))
+
     def delete(self, collection: str, item_id: str) -> bool:
         """True if deleted now, False if it was already gone."""
         self._mark_written(item_id)
@@ -257,8 +290,9 @@ class GraphClient:
         judge: Judge | None = None,
         *,
         select: Sequence[str] | None = None,
+        expand: Sequence[str] = (),
     ) -> list[dict[str, Any]]:
-        return list(self.iter(collection, odata_filter, judge, select=select))
+        return list(self.iter(collection, odata_filter, judge, select=select, expand=expand))
 
     def iter(
         self,
@@ -267,6 +301,7 @@ class GraphClient:
         judge: Judge | None = None,
         *,
         select: Sequence[str] | None = None,
+        expand: Sequence[str] = (),
     ) -> Iterator[dict[str, Any]]:
         """Every object of the collection, following `@odata.nextLink` page after page (the link
         carries the filter, `$select` and the skip token); with a `judge`, each object is judged as
@@ -276,6 +311,8 @@ class GraphClient:
             params["$filter"] = odata_filter
         if select:
             params["$select"] = ",".join(select)
+        if expand:
+            params["$expand"] = ",".join(expand)
         resp = self.request("GET", collection, params=params or None, expect=(200,))
         while True:
             page = self._json(resp)

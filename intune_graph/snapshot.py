@@ -36,10 +36,15 @@ class CollectionSnapshot:
         select: Sequence[str] | None = None,
         judge: Judge | None = None,
         max_age_s: float = MAX_AGE_S,
+        *,
+        expand: Sequence[str] = (),
+        items: str | None = None,
     ) -> None:
         self._client = client
         self._collection = collection
+        self._items = items or collection  # where one object is read (the uncast collection)
         self._select = tuple(select) if select else None
+        self._expand = tuple(expand)
         self._judge = judge  # a listed object it refuses fails the listing: reads then GET (and judge)
         self._max_age_s = max_age_s
         self._lock = threading.Lock()
@@ -58,7 +63,7 @@ class CollectionSnapshot:
                     self.served += 1
                 return dict(objects[item_id])
         # The truth for absence and for writes: a GET, whose 404 must persist (`get_confirmed`).
-        return self._client.get_confirmed(self._collection, item_id, judge=self._judge)
+        return self._client.get_confirmed(self._items, item_id, judge=self._judge, expand=self._expand)
 
     def _objects_now(self) -> dict[str, dict[str, Any]] | None:
         if not self._tried:
@@ -74,7 +79,9 @@ class CollectionSnapshot:
         """Called once, under the lock."""
         self.listings += 1
         try:
-            listed = self._client.list(self._collection, judge=self._judge, select=self._select)
+            listed = self._client.list(
+                self._collection, judge=self._judge, select=self._select, expand=self._expand
+            )
         except Exception:  # each read's own GET reports the failure, if it persists
             return None
         self._listed_at = time.monotonic()

@@ -19,7 +19,10 @@ from intune_model.schema import ResourceSpec
 ENV_EXTRA_SPECS = "INTUNE_EXTRA_SPECS"
 
 # The product's specs, by module. Adding a resource adds one line here.
-BUILT_IN: tuple[str, ...] = ("intune_model.resources.derived_credential",)
+BUILT_IN: tuple[str, ...] = (
+    "intune_model.resources.derived_credential",
+    "intune_model.resources.ios_derived_credential_profile",
+)
 
 
 def _load(module_name: str) -> ResourceSpec:
@@ -40,10 +43,20 @@ def _specs(extra: str) -> tuple[ResourceSpec, ...]:
     loaded = tuple(_load(n) for n in dict.fromkeys(names))
     seen: dict[str, str] = {}
     for spec in loaded:
-        for key in (spec.name, spec.plural, spec.collection_path.lower()):
+        # A mixed collection holds several specs, told apart by `@odata.type`; any other is one spec's.
+        place = spec.collection_path.lower()
+        where = f"{place} {spec.odata_type.lower()}" if spec.mixed_collection else place
+        for key in (spec.name, spec.plural, where, spec.odata_type.lower()):
             if key in seen:
                 raise IntuneError(f"two resource specs share {key!r}", f"{seen[key]} and {spec.name}")
             seen[key] = spec.name
+        mixed = seen.setdefault(f"mixed {place}", str(spec.mixed_collection))
+        if mixed != str(spec.mixed_collection):
+            raise IntuneError(
+                f"two resource specs share {spec.collection_path!r}",
+                f"{spec.name}: a collection shared by several specs must be a mixed collection in each "
+                "(`mixed_collection=True`, told apart by `@odata.type`)",
+            )
     return loaded
 
 

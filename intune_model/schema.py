@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 from intune_model.errors import IntuneError, SettingsInvalid, UnexpectedBody
 
-TfType = Literal["string", "number", "set_of_string"]
+TfType = Literal["string", "number", "bool", "set_of_string", "set_of_object"]
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # also what the emulator lets reach SQL
 _TF_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 INT32 = (-(2**31), 2**31 - 1)  # Graph's Edm.Int32
@@ -54,11 +55,57 @@ def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
 
 
 class Kind:
-    """How one field is typed, checked, sent to Graph, read back and compared for drift."""
+    """How one field is typed, checked, sent to Graph, read back and compared for drift.
+
+    Every layer asks the kind, never a type string: the provider takes its Terraform type from
+    `terraform_type()` (and a nested block from `block_fields`), the constructs their keyword's type
+    from `python_type` and their token getter from `accessor`, the handler and the emulator the
+    request body from `body()`, what a read must `$expand` from `expand()` and the value from `read()`.
+    """
 
     tf_type: ClassVar[TfType] = "string"
     python_type: ClassVar[Any] = str
+    accessor: ClassVar[str] = "get_string_attribute"  # the cdktf `TerraformResource` token getter
     allowed: tuple[str, ...] = ()
+
+    def block_fields(self) -> tuple[Field, ...]:
+        """The attributes of the nested block a resource configures this kind with; () for a plain
+        attribute."""
+        return ()
+
+    def terraform_type(self) -> Any:
+        """Terraform's JSON type expression of a value of this kind (`"string"`, `["set", "string"]`)."""
+        return self.tf_type
+
+    def from_terraform(self, value: Any) -> Any:
+        """A known Terraform value in state form (whole numbers as int, sets sorted)."""
+        return value
+
+    def body(self, graph_name: str, value: Any, service_root: str = "") -> dict[str, Any]:
+        """The request-body members for a value (None clears it); `{}` for a kind Graph does not take
+        in the body. `service_root` (`https://graph.microsoft.com/beta`) makes reference URLs."""
+        return {graph_name: None if value is None else self.to_graph(value)}
+
+    def body_member(self, graph_name: str) -> str | None:
+        """The request-body member this kind writes (None: it is not written in the body)."""
+        return graph_name
+
+    def expand(self, graph_name: str) -> str | None:
+        """The `$expand` item a read needs for this field, or None when `$select` carries it."""
+        return None
+
+    def selected(self, graph_name: str) -> str | None:
+        """The `$select` item a read needs for this field, or None when an expansion carries it."""
+        return graph_name
+
+    def read(self, entity: Mapping[str, Any], graph_name: str) -> Any:
+        """The field's raw Graph value in an entity as read (after `$select`/`$expand`)."""
+        return entity.get(graph_name)
+
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        """The Graph value of a read-only field after a write of its object (`now` is the write's
+        ISO 8601 time): what Graph itself sets, as the emulator plays it. Unchanged by default."""
+        return previous
 
     def check(self, value: Any) -> str | None:
         """The problem with a non-null value, or None: Graph's rules first, then ours."""
@@ -200,6 +247,9 @@ class Number(Kind):
         ok = isinstance(raw, int) and not isinstance(raw, bool)
         return None if ok else f"expected a whole number, got {raw!r}"
 
+    def from_terraform(self, value: Any) -> Any:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
     def to_graph(self, value: Any) -> Any:
         return int(value)
 
@@ -208,6 +258,14 @@ class Number(Kind):
 
     def plain(self, value: Any) -> Any:
         return int(value)
+
+
+@dataclass(frozen=True)
+class Counter(Number):
+    """A whole number Graph raises by one on every write of its object (`version`)."""
+
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        return 1 if created or not isinstance(previous, int) else previous + 1
 
 
 @dataclass(frozen=True)
@@ -235,6 +293,12 @@ class StringSet(Kind):
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
         return None if ok else f"expected a list of strings, got {raw!r}"
+
+    def terraform_type(self) -> Any:
+        return ["set", "string"]
+
+    def from_terraform(self, value: Any) -> Any:
+        return sorted(value) if isinstance(value, list) else value
 
     def to_graph(self, value: Any) -> Any:
         return sorted(str(v) for v in value)
@@ -320,6 +384,241 @@ class Flags(StringSet):
 
 
 @dataclass(frozen=True)
+class Boolean(Kind):
+    """true or false."""
+
+    tf_type: ClassVar[TfType] = "bool"
+    python_type: ClassVar[Any] = bool
+    accessor: ClassVar[str] = "get_boolean_attribute"
+
+    def graph_problem(self, value: Any) -> str | None:
+        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+
+    def rules(self) -> tuple[str, str]:
+        return "true or false", ""
+
+    def read_problem(self, raw: Any) -> str | None:
+        return None if isinstance(raw, bool) else f"expected true or false, got {raw!r}"
+
+    def from_graph(self, raw: Any) -> Any:
+        return bool(raw)
+
+    def plain(self, value: Any) -> Any:
+        return bool(value)
+
+
+@dataclass(frozen=True)
+class DateTime(Kind):
+    """An ISO 8601 timestamp Graph sets (`Edm.DateTimeOffset`), such as `createdDateTime`: kept as
+    Graph wrote it. `stamped` says when Graph sets it: on `create` only, or on every `write`."""
+
+    stamped: Literal["create", "write"] = "write"
+
+    def written(self, previous: Any, *, created: bool, now: str) -> Any:
+        return now if created or self.stamped == "write" else previous
+
+    def graph_problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else f"{value!r} is not a timestamp string"
+
+    def rules(self) -> tuple[str, str]:
+        return "an ISO 8601 timestamp (read-only)", ""
+
+
+@dataclass(frozen=True)
+class Guid(Kind):
+    """An object id in GUID form (`00000000-0000-0000-0000-000000000000`): a group or a filter."""
+
+    noun: str = "id"
+
+    def graph_problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and _GUID.match(value):
+            return None
+        return f"{value!r} is not a {self.noun} (a GUID such as 4b6cf4c6-1d1e-4f0b-9a8e-7f1c0e3c5d2a)"
+
+    def rules(self) -> tuple[str, str]:
+        return "a GUID", ""
+
+
+@dataclass(frozen=True)
+class Reference(Kind):
+    """The id of an object of another resource (`target`): a single-valued navigation property.
+
+    Graph takes it in a POST or PATCH body as an OData bind, `<name>@odata.bind` set to the target's
+    URL, and gives it back only when the read expands it (`$expand=<name>($select=id)`); see
+    `tests/fixtures/graph_docs/README.md` for the sources. In Terraform it is the target's `id`, so a
+    reference orders the two resources."""
+
+    target: ResourceSpec | None = None
+
+    def graph_problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and value.strip() and "/" not in value:
+            return None
+        return f"{value!r} is not the id of {self._noun()}"
+
+    def _noun(self) -> str:
+        return (
+            f"a {self.target.title} object (intune_{self.target.name}.<name>.id)"
+            if self.target
+            else "an object"
+        )
+
+    def rules(self) -> tuple[str, str]:
+        return f"the id of {self._noun()}, bound with @odata.bind", ""
+
+    def url(self, value: str, service_root: str = "") -> str:
+        """The bound object's URL: the target's collection and id, under `service_root`."""
+        path = self.target.collection_path if self.target else ""
+        return f"{service_root.rstrip('/')}{path}/{value}"
+
+    def id_of(self, url: Any) -> Any:
+        """The id an `@odata.bind` URL names (its last segment), or the value as it is."""
+        return url.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else url
+
+    def body(self, graph_name: str, value: Any, service_root: str = "") -> dict[str, Any]:
+        if value is None:
+            return {}  # a required relationship: Graph keeps the one bound
+        return {f"{graph_name}@odata.bind": self.url(str(value), service_root)}
+
+    def body_member(self, graph_name: str) -> str | None:
+        return f"{graph_name}@odata.bind"
+
+    def from_graph_request(self, raw: Any) -> Any:
+        return self.id_of(raw)
+
+    def expand(self, graph_name: str) -> str | None:
+        return f"{graph_name}($select=id)"
+
+    def selected(self, graph_name: str) -> str | None:
+        return None
+
+    def read(self, entity: Mapping[str, Any], graph_name: str) -> Any:
+        related = entity.get(graph_name)
+        return related.get("id") if isinstance(related, Mapping) else related
+
+
+class ItemCodec:
+    """How the items of an `ObjectSet` look in Graph, and which combinations Graph refuses: the
+    shape is Graph's (for Intune assignments, `intune_model.assignments`), the kind is generic."""
+
+    action: str = ""  # the bound action that writes the whole set (`assign`), "" when in the body
+    action_member: str = ""  # the member of the action's body holding the items (`assignments`)
+
+    def to_graph(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def from_graph(self, raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The item in state form, or None for an item this provider cannot express (kept out)."""
+        raise NotImplementedError
+
+    def item_problems(self, item: Mapping[str, Any]) -> list[str]:
+        """Rules across one item's fields (a filter type without a filter id...)."""
+        return []
+
+    def set_problems(self, items: list[Mapping[str, Any]]) -> list[str]:
+        """Rules across the items (all devices given twice...)."""
+        return []
+
+
+@dataclass(frozen=True)
+class ObjectSet(Kind):
+    """A set of objects: a repeated nested block in a resource (`item` gives its attributes), a set of
+    objects in a data source. Order never matters; each item holds every attribute (None when unset).
+    `codec` maps an item to Graph and back; with a codec `action`, Graph writes the whole set through
+    that bound action (`POST …/{id}/assign`) rather than in the object's body, and a read expands it."""
+
+    item: tuple[Field, ...] = ()
+    codec: ItemCodec = field(default_factory=ItemCodec)
+    noun: str = "item"
+    tf_type: ClassVar[TfType] = "set_of_object"
+    python_type: ClassVar[Any] = list[dict[str, Any]]
+    accessor: ClassVar[str] = "interpolation_for_attribute"
+
+    def block_fields(self) -> tuple[Field, ...]:
+        return self.item
+
+    def terraform_type(self) -> Any:
+        return ["set", ["object", {f.name: f.kind.terraform_type() for f in self.item}]]
+
+    def _shape(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        return {f.name: (None if item.get(f.name) is None else f.kind.plain(item[f.name])) for f in self.item}
+
+    def from_terraform(self, value: Any) -> Any:
+        return self.plain(value)
+
+    def graph_problem(self, value: Any) -> str | None:
+        if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+            return f"expected a set of {self.noun}s, got {value!r}"
+        items = list(value)
+        for item in items:
+            if not isinstance(item, Mapping):
+                return f"expected a {self.noun} object, got {item!r}"
+            for f in self.item:
+                given = item.get(f.name)
+                if given is None:
+                    if f.required:
+                        hint = f"; allowed values: {allowed_list(f.allowed)}" if f.allowed else ""
+                        return f"{f.name} is required in every {self.noun}{hint}"
+                elif problem := f.kind.check(given):
+                    return f"{f.name}: {problem}"
+            unknown = sorted(set(item) - {f.name for f in self.item})
+            if unknown:
+                names = allowed_list(f.name for f in self.item)
+                return f"unknown {self.noun} attribute {unknown[0]!r}; allowed: {names}"
+            for problem in self.codec.item_problems(item):
+                return problem
+        for problem in self.codec.set_problems([self._shape(i) for i in items]):
+            return problem
+        return None
+
+    def rules(self) -> tuple[str, str]:
+        return f"a set of {self.noun}s ({allowed_list(f.name for f in self.item)})", ""
+
+    def read_problem(self, raw: Any) -> str | None:
+        ok = isinstance(raw, list) and all(isinstance(v, Mapping) for v in raw)
+        return None if ok else f"expected a list of objects, got {raw!r}"
+
+    def to_graph(self, value: Any) -> Any:
+        return [self.codec.to_graph(item) for item in self.plain(value)]
+
+    def from_graph(self, raw: Any) -> Any:
+        items = (
+            [self.codec.from_graph(r) for r in raw if isinstance(r, Mapping)] if isinstance(raw, list) else []
+        )
+        return self.plain([i for i in items if i is not None])
+
+    def from_graph_request(self, raw: Any) -> Any:
+        return self.from_graph(raw)
+
+    def plain(self, value: Any) -> Any:
+        shaped = [self._shape(item) for item in value]
+        unique = {repr(sorted(i.items(), key=lambda kv: kv[0])): i for i in shaped}
+        return [unique[k] for k in sorted(unique)]
+
+    def same(self, a: Any, b: Any) -> bool:
+        if a is None or b is None:
+            return (a or []) == (b or [])
+        return bool(self.plain(a) == self.plain(b))
+
+    def body(self, graph_name: str, value: Any, service_root: str = "") -> dict[str, Any]:
+        if self.codec.action:
+            return {}
+        return super().body(graph_name, value, service_root)
+
+    def body_member(self, graph_name: str) -> str | None:
+        return None if self.codec.action else graph_name
+
+    def expand(self, graph_name: str) -> str | None:
+        return graph_name if self.codec.action else None
+
+    def selected(self, graph_name: str) -> str | None:
+        return None if self.codec.action else graph_name
+
+    def action_body(self, value: Any) -> dict[str, Any]:
+        """The body of the action that writes the whole set (every item: Graph replaces the set)."""
+        return {self.codec.action_member: self.to_graph(value or [])}
+
+
+@dataclass(frozen=True)
 class Field:
     """One user-settable field: Terraform name, Graph name, kind, and what docs and examples show.
 
@@ -333,10 +632,13 @@ class Field:
     required: bool = False
     example: Any = None
     server_default: Any = None
+    read_only: bool = False  # set by Graph (`version`, `createdDateTime`): a computed attribute, never sent
 
     def __post_init__(self) -> None:
         if not _TF_NAME.match(self.name) or not _GRAPH_NAME.match(self.graph_name):
             raise ValueError(f"field {self.name!r}/{self.graph_name!r}: names must be plain identifiers")
+        if self.read_only and self.required:
+            raise ValueError(f"field {self.name!r}: a read-only field is not required")
 
     @property
     def tf_type(self) -> TfType:
@@ -384,6 +686,7 @@ class ResourceSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     schema_version: int = 0
     state_upgrades: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
+    mixed_collection: bool = False  # the collection holds other types too (`deviceConfigurations`)
 
     def __post_init__(self) -> None:
         names = {f.name for f in self.fields}
@@ -405,9 +708,42 @@ class ResourceSpec:
         return {f.graph_name: f for f in self.fields}
 
     @cached_property
+    def settable(self) -> tuple[Field, ...]:
+        """The fields a user sets (every field but the read-only ones)."""
+        return tuple(f for f in self.fields if not f.read_only)
+
+    @cached_property
+    def read_only(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.read_only)
+
+    @cached_property
+    def by_body_member(self) -> dict[str, Field]:
+        """Fields by the request-body member their kind writes (`x@odata.bind` for a reference)."""
+        return {m: f for f in self.fields if (m := f.kind.body_member(f.graph_name)) is not None}
+
+    @cached_property
     def graph_select(self) -> tuple[str, ...]:
-        """The `$select` a read needs: `id` and every field's Graph name."""
-        return ("id", *(f.graph_name for f in self.fields))
+        """The `$select` a read needs: `id` and every field's Graph name that is not expanded."""
+        return ("id", *(s for f in self.fields if (s := f.kind.selected(f.graph_name)) is not None))
+
+    @cached_property
+    def graph_expand(self) -> tuple[str, ...]:
+        """The `$expand` a read needs: relationships (a reference) and action-written sets."""
+        return tuple(e for f in self.fields if (e := f.kind.expand(f.graph_name)) is not None)
+
+    @cached_property
+    def action_fields(self) -> tuple[Field, ...]:
+        """Fields Graph writes through a bound action of the object (assignments), not in its body."""
+        return tuple(f for f in self.fields if isinstance(f.kind, ObjectSet) and f.kind.codec.action)
+
+    @property
+    def list_path(self) -> str:
+        """Where a list of this type is read: the collection, cast to the type when the collection
+        is mixed (`/deviceManagement/deviceConfigurations/microsoft.graph.x`), as Microsoft's API
+        guidelines document for a type hierarchy (see tests/fixtures/graph_docs/README.md)."""
+        if not self.mixed_collection:
+            return self.collection_path
+        return f"{self.collection_path}/{self.odata_type.lstrip('#')}"
 
     @property
     def subject(self) -> str:
@@ -429,7 +765,7 @@ class ResourceSpec:
         `partial` judges only the fields present (None and absent skipped): for a PATCH or a
         Terraform configuration with unknown values."""
         out: list[tuple[str, str]] = []
-        for f in self.fields:
+        for f in self.settable:
             value = values.get(f.name)
             if value is None:
                 if f.required and not partial and f.name in values:
@@ -447,12 +783,12 @@ class ResourceSpec:
         return out
 
     def check(self, values: Mapping[str, Any], *, subject: str | None = None) -> dict[str, Any]:
-        """The values as plain state (every field, None when unset), or `SettingsInvalid` with
-        every problem at once."""
+        """The values as plain state (every settable field, None when unset), or `SettingsInvalid`
+        with every problem at once."""
         problems = self.problems(values)
         if problems:
             raise SettingsInvalid(problems, subject or self.subject)
-        return {f.name: self.plain(f.name, values.get(f.name)) for f in self.fields}
+        return {f.name: self.plain(f.name, values.get(f.name)) for f in self.settable}
 
     def plain(self, name: str, value: Any) -> Any:
         return None if value is None else self.by_name[name].kind.plain(value)
@@ -469,10 +805,12 @@ class ResourceSpec:
         for key, raw in body.items():
             if key in ("@odata.type", "id"):
                 continue
-            f = self.by_graph_name.get(key)
+            f = self.by_body_member.get(key)
             if f is None:
-                problems.append((key, f"unknown property; allowed: {allowed_list(self.by_graph_name)}"))
+                problems.append((key, f"unknown property; allowed: {allowed_list(self.by_body_member)}"))
                 continue
+            if f.read_only:
+                continue  # Graph ignores read-only properties in a request (its own examples send them)
             present.add(f.name)
             if raw is None:
                 if f.required:
@@ -480,10 +818,10 @@ class ResourceSpec:
             elif problem := f.kind.request_problem(raw, strict=strict):
                 problems.append((key, problem))
         if not partial:
-            for f in self.fields:
+            for f in self.settable:
                 if f.required and f.name not in present:
                     hint = f"; allowed values: {allowed_list(f.allowed)}" if f.allowed else ""
-                    problems.append((f.graph_name, "is required" + hint))
+                    problems.append((f.kind.body_member(f.graph_name) or f.graph_name, "is required" + hint))
         return problems
 
     def rules(self) -> list[tuple[str, str, str]]:
@@ -491,6 +829,8 @@ class ResourceSpec:
         out = []
         for f in self.fields:
             graph, ours = f.kind.rules()
+            if f.read_only:
+                continue
             if f.required:
                 graph += "; required on create"
             out.append((f.graph_name, graph, ours))
@@ -514,13 +854,23 @@ class ResourceSpec:
                 )
             entity = inner
         problems: list[tuple[str, str]] = []
+        kind_of = entity.get("@odata.type")
+        if (
+            self.mixed_collection
+            and isinstance(kind_of, str)
+            and kind_of.lstrip("#") != self.odata_type.lstrip("#")
+        ):
+            problems.append(
+                ("@odata.type", f"{kind_of} is another type of {self.segments[-1]}, not {self.title}")
+            )
         oid = entity.get("id")
         if not isinstance(oid, str) or not oid.strip():
             problems.append(("id", "missing" if oid is None else f"expected a non-blank string, got {oid!r}"))
         for f in self.fields:
-            raw = entity.get(f.graph_name)
+            raw = f.kind.read(entity, f.graph_name)
             if raw is None:
-                if f.required:
+                # A relationship is in the answer only when expanded (a POST's answer has none).
+                if f.required and f.kind.expand(f.graph_name) is None:
                     problems.append((f.graph_name, "missing (a required property)"))
             elif problem := f.kind.read_problem(raw):
                 problems.append((f.graph_name, problem))
@@ -530,28 +880,33 @@ class ResourceSpec:
 
     # ------------------------------------------------------------------ Graph mapping
 
-    def to_graph(self, state: Mapping[str, Any], *, only: Iterable[str] | None = None) -> dict[str, Any]:
-        """Graph JSON body for the fields set in `state` (or for `only`, which may carry nulls to clear)."""
+    def to_graph(
+        self, state: Mapping[str, Any], *, only: Iterable[str] | None = None, service_root: str = ""
+    ) -> dict[str, Any]:
+        """Graph JSON body for the fields set in `state` (or for `only`, which may carry nulls to clear);
+        each kind writes its own members (a reference as `x@odata.bind`, under `service_root`), and
+        read-only and action-written fields are never in it."""
         body: dict[str, Any] = {"@odata.type": self.odata_type}
         names = (
-            list(only) if only is not None else [f.name for f in self.fields if state.get(f.name) is not None]
+            list(only)
+            if only is not None
+            else [f.name for f in self.settable if state.get(f.name) is not None]
         )
         for name in names:
             f = self.by_name[name]
+            if f.read_only:
+                continue
             value = state.get(name)
-            if value is None:
-                if f.required or f.server_default is not None:
-                    continue  # non-nullable on Graph: leaving it alone is the only honest "unset"
-                body[f.graph_name] = None
-            else:
-                body[f.graph_name] = f.kind.to_graph(value)
+            if value is None and (f.required or f.server_default is not None):
+                continue  # non-nullable on Graph: leaving it alone is the only honest "unset"
+            body.update(f.kind.body(f.graph_name, value, service_root))
         return body
 
     def from_graph(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Terraform-named values of every field Graph returned (id included)."""
         state: dict[str, Any] = {"id": body.get("id")}
         for f in self.fields:
-            raw = body.get(f.graph_name)
+            raw = f.kind.read(body, f.graph_name)
             state[f.name] = None if raw is None else f.kind.from_graph(raw)
         return state
 
@@ -587,8 +942,10 @@ class ResourceSpec:
         return self.by_name[name].kind.same(a, b)
 
     def changed_fields(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-        """The fields whose values differ by `same_value`, in field order."""
-        return [f.name for f in self.fields if not self.same_value(f.name, old.get(f.name), new.get(f.name))]
+        """The settable fields whose values differ by `same_value`, in field order."""
+        return [
+            f.name for f in self.settable if not self.same_value(f.name, old.get(f.name), new.get(f.name))
+        ]
 
     def is_server_default(self, name: str, value: Any) -> bool:
         if value is None:

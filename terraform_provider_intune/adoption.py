@@ -26,18 +26,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
 
 
-def matches(
-    props: Mapping[str, Any], graph_object: Mapping[str, Any], spec: ResourceSpec | None = None
-) -> bool:
+def matches(props: Mapping[str, Any], graph_object: Mapping[str, Any], spec: ResourceSpec) -> bool:
     """True when a Graph object holds exactly the settings in `props` (Terraform names): every set
-    field has the same value, every unset field is at Graph's default."""
-    spec = spec or default_spec()
+    field has the same value, every unset field is at Graph's default. Fields Graph writes by an
+    action (assignments) are written after the create, so a lost create's object has none yet."""
     server = spec.from_graph(graph_object)
-    for f in spec.fields:
+    for f in spec.settable:
+        if f in spec.action_fields:
+            continue
         mine, theirs = props.get(f.name), server.get(f.name)
         if mine is None:
             if not spec.is_server_default(f.name, theirs):
@@ -47,11 +46,10 @@ def matches(
     return True
 
 
-def fingerprint(props: Mapping[str, Any], spec: ResourceSpec | None = None) -> str:
-    spec = spec or default_spec()
+def fingerprint(props: Mapping[str, Any], spec: ResourceSpec) -> str:
     canonical = {
-        f.name: sorted(v) if isinstance(v := props.get(f.name), list) else v
-        for f in spec.fields
+        f.name: sorted(v, key=repr) if isinstance(v := props.get(f.name), list) else v
+        for f in spec.settable
         if props.get(f.name) is not None
     }
     return hashlib.sha256(json.dumps([spec.name, canonical], sort_keys=True).encode()).hexdigest()
@@ -75,7 +73,7 @@ class CreateLedger:
             return object_id in self._claimed
 
     @contextmanager
-    def exclusive(self, props: Mapping[str, Any], spec: ResourceSpec | None = None) -> Iterator[None]:
+    def exclusive(self, props: Mapping[str, Any], spec: ResourceSpec) -> Iterator[None]:
         """Hold while creating: no other create with the same settings runs in this process."""
         key = fingerprint(props, spec)
         with self._lock:
@@ -88,7 +86,7 @@ class CreateLedger:
         props: Mapping[str, Any],
         listed: Iterable[Mapping[str, Any]],
         before: set[str],
-        spec: ResourceSpec | None = None,
+        spec: ResourceSpec,
     ) -> list[str]:
         """Ids of listed objects that our lost POST may have created, oldest first."""
         return [

@@ -34,7 +34,7 @@ def find_one(
     if item_id is not None:
         if not item_id.strip():
             raise HandlerError("id must not be empty", "Give the Graph id of the object.", attribute="id")
-        found = client.get(spec.collection_path, item_id, judge=spec.entity)
+        found = client.get(spec.collection_path, item_id, judge=spec.entity, expand=spec.graph_expand)
         if found is None:
             raise HandlerError(
                 f"No {spec.title} with id {item_id!r}",
@@ -48,7 +48,9 @@ def find_one(
         raise HandlerError(f"{key.name} must not be empty", "", attribute=key.name)
     matches = [
         spec.from_graph(o)
-        for o in client.iter(spec.collection_path, odata.eq(key.graph_name, lookup), judge=spec.entity)
+        for o in client.iter(
+            spec.list_path, odata.eq(key.graph_name, lookup), judge=spec.entity, expand=spec.graph_expand
+        )
         if o.get(key.graph_name) == lookup  # exact, whatever the server's collation
     ]
     if not matches:
@@ -92,7 +94,8 @@ def iter_all(
     client: GraphClient, spec: ResourceSpec, filters: Mapping[str, Any] | None = None
 ) -> Iterator[Props]:
     """Every object (optionally filtered), in Graph's order, as pages arrive."""
-    for obj in client.iter(spec.collection_path, filter_expression(spec, filters or {}), judge=spec.entity):
+    expression = filter_expression(spec, filters or {})
+    for obj in client.iter(spec.list_path, expression, judge=spec.entity, expand=spec.graph_expand):
         yield spec.from_graph(obj)
 
 

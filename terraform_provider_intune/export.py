@@ -15,7 +15,6 @@ from typing import Any
 
 from intune_graph import GraphClient
 from intune_model.errors import SettingsInvalid
-from intune_model.registry import default_spec
 from intune_model.schema import ResourceSpec
 from terraform_provider_intune.data_sources import filter_expression
 from terraform_provider_intune.handler import adopted_state
@@ -36,7 +35,9 @@ def iter_pages(
     expression = filter_expression(spec, filters or {})
     if expression is not None:
         params["$filter"] = expression
-    resp = client.request("GET", spec.collection_path, params=params, expect=(200,))
+    if spec.graph_expand:
+        params["$expand"] = ",".join(spec.graph_expand)
+    resp = client.request("GET", spec.list_path, params=params, expect=(200,))
     first = True
     while True:
         page = resp.json()
@@ -67,17 +68,16 @@ def settings_key(name: str, taken: set[str]) -> str:
 
 
 def export_entries(
-    objects: Sequence[Mapping[str, Any]], spec: ResourceSpec | None = None
+    objects: Sequence[Mapping[str, Any]], spec: ResourceSpec
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Stack settings entries for Graph objects, and a warning for each object left out because
     the schema refuses what Graph holds (the stack could not deploy it)."""
-    spec = spec or default_spec()
     taken: set[str] = set()
     entries: list[dict[str, Any]] = []
     skipped: list[str] = []
     for obj in objects:
         state = adopted_state(obj, spec)
-        fields = {f.name: state[f.name] for f in spec.fields if state[f.name] is not None}
+        fields = {f.name: state[f.name] for f in spec.settable if state[f.name] is not None}
         try:
             spec.check(fields, subject=f"object {state['id']}")
         except SettingsInvalid as exc:
@@ -93,7 +93,7 @@ def export_config(
     *,
     stack_name: str,
     provider: Mapping[str, str] | None = None,
-    spec: ResourceSpec | None = None,
+    spec: ResourceSpec,
 ) -> tuple[dict[str, Any], list[str]]:
     """A whole configuration file with one stack; returns it and the warnings of `export_entries`."""
     entries, skipped = export_entries(objects, spec)

@@ -16,14 +16,23 @@ from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, No
 from intune_graph.client import Updated
 from intune_graph.errors import UnexpectedResponse
 from intune_model.errors import IntuneError
-from intune_model.registry import default_spec
-from intune_model.schema import ResourceSpec
+from intune_model.schema import ObjectSet, ResourceSpec
 from terraform_provider_intune import updates
 from terraform_provider_intune.adoption import LEDGER, CreateLedger
 
 Props = dict[str, Any]
 IMPORT_GRACE_S = 5.0
 ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
+
+
+class PartialCreate(IntuneError):
+    """The object was created but a later step (its assignments) failed: `state` records the object
+    (without what failed), so Terraform keeps it (tainted) instead of leaving an orphan."""
+
+    def __init__(self, item_id: str, state: Props, cause: Exception):
+        detail = f"The object was created with id {item_id}; {cause}"
+        super().__init__("Created the object, but could not finish writing it", detail)
+        self.state = state
 
 
 class HandlerError(IntuneError):
@@ -36,15 +45,17 @@ class HandlerError(IntuneError):
         self.attribute = attribute
 
 
-def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any], spec: ResourceSpec | None = None) -> Props:
+def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any], spec: ResourceSpec) -> Props:
     """State after a read. Drift counts only on fields the user set: a field that is null in `prior`
     stays null whatever Graph holds (server defaults never diff); a set field keeps the user's
-    spelling when Graph's value means the same (flags order, `none` vs empty)."""
-    spec = spec or default_spec()
+    spelling when Graph's value means the same (flags order, `none` vs empty). Read-only fields are
+    Graph's."""
     out: Props = {"id": server.get("id") or prior.get("id")}
     for f in spec.fields:
         mine, theirs = prior.get(f.name), server.get(f.name)
-        if mine is None and not f.required:
+        if f.read_only:
+            out[f.name] = theirs
+        elif mine is None and not f.required:
             out[f.name] = None
         elif mine is not None and spec.same_value(f.name, mine, theirs):
             out[f.name] = mine
@@ -53,15 +64,8 @@ def reconcile(prior: Mapping[str, Any], server: Mapping[str, Any], spec: Resourc
     return out
 
 
-def changed_fields(
-    old: Mapping[str, Any], new: Mapping[str, Any], spec: ResourceSpec | None = None
-) -> list[str]:
-    return (spec or default_spec()).changed_fields(old, new)
-
-
-def attribute_for(error: GraphError, spec: ResourceSpec | None = None) -> str | None:
+def attribute_for(error: GraphError, spec: ResourceSpec) -> str | None:
     """The Terraform attribute a Graph error is about: its `target`, else a property its message names."""
-    spec = spec or default_spec()
     if error.target and error.target in spec.by_graph_name:
         return spec.by_graph_name[error.target].name
     for graph_name, f in spec.by_graph_name.items():
@@ -78,10 +82,12 @@ class Handler:
         client: GraphClient,
         warn: Callable[[str, str], None] | None = None,
         ledger: CreateLedger = LEDGER,
-        spec: ResourceSpec | None = None,
+        *,
+        spec: ResourceSpec,
     ):
-        self.spec = spec or default_spec()
-        self.collection = self.spec.collection_path
+        self.spec = spec
+        self.collection = self.spec.collection_path  # writes and single reads
+        self.listing = self.spec.list_path  # lists: cast to the type in a mixed collection
         self._client = client
         self._warn = warn or (lambda summary, detail: None)
         self._ledger = ledger
@@ -90,9 +96,10 @@ class Handler:
         """POST exactly once in effect, capture the server's id, then wait until the id is readable
         (replication lag), so the next refresh cannot mistake a new object for a deleted one.
 
-        A POST whose answer was lost is not re-sent blindly: see `adoption` for the rule."""
+        A POST whose answer was lost is not re-sent blindly: see `adoption` for the rule. Fields Graph
+        writes through an action of the object (assignments) are written once it is readable."""
         self.spec.check(self.spec.fields_of(props))
-        body = self.spec.to_graph(props)
+        body = self.spec.to_graph(props, service_root=self._client.base_url)
         with self._client.operation(), self._ledger.exclusive(props, self.spec):
             before = set(self._matching(props))
             while True:
@@ -114,12 +121,59 @@ class Handler:
                 new_id = created["id"]  # the judge made sure of a non-empty string
                 break
             self._ledger.claim(new_id)
-            self._wait_readable(new_id)
-        return new_id, {**self.spec.fields_of(props), "id": new_id}
+            server = self._wait_readable(new_id)
+            state = {**self.spec.fields_of(props), "id": new_id}
+            try:
+                written = self._write_actions(new_id, {}, props)
+            except (GraphError, Cancelled) as exc:
+                # The object exists: state must record it, with nothing of what failed (the next plan
+                # shows that difference and the next apply writes it again).
+                partial = self._with_read_only(state, server, clear=self.spec.action_fields)
+                raise PartialCreate(new_id, partial, exc) from exc
+            if written:
+                server = self._read_back(new_id)
+        return new_id, self._with_read_only(state, server)
+
+    def _with_read_only(
+        self, state: Mapping[str, Any], server: Mapping[str, Any] | None, clear: tuple[Any, ...] = ()
+    ) -> Props:
+        """`state` with Graph's read-only values (version, timestamps) from its answer `server`, and
+        the fields in `clear` emptied."""
+        out = dict(state)
+        read = self.spec.from_graph(server) if server is not None else {}
+        for f in self.spec.read_only:
+            out[f.name] = read.get(f.name)
+        for f in clear:
+            out[f.name] = None
+        return out
+
+    def _read_back(self, item_id: str) -> dict[str, Any] | None:
+        return self._client.get_after_write(
+            self.collection, item_id, judge=self.spec.entity, expand=self.spec.graph_expand
+        )
+
+    def _write_actions(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+        """Write the action-written fields (assignments) that differ between `old` and `new`, each
+        with its whole value (Graph replaces the set); True if anything was written. On create (`old`
+        empty) an empty set is not written: a new object has none."""
+        written = False
+        for f in self.spec.action_fields:
+            before, after = old.get(f.name), new.get(f.name)
+            if f.kind.same(before, after) or (not old and not after):
+                continue
+            kind = f.kind
+            assert isinstance(kind, ObjectSet)  # what `action_fields` holds
+            body = kind.action_body(after)
+            try:
+                self._client.action(self.collection, item_id, kind.codec.action, body)
+            except AmbiguousCreate:  # the action replaces the whole set: sending it again is safe
+                self._client.action(self.collection, item_id, kind.codec.action, body)
+            written = True
+        return written
 
     def _matching(self, props: Mapping[str, Any]) -> list[str]:
         key = self.spec.by_name[self.spec.adoption_key]
-        listed = self._client.list(self.collection, odata.eq(key.graph_name, str(props[key.name])))
+        listed = self._client.list(self.listing, odata.eq(key.graph_name, str(props[key.name])))
         return self._ledger.candidates(props, listed, before=set(), spec=self.spec)
 
     def _adopt_unreadable_create(
@@ -191,16 +245,18 @@ class Handler:
                 key.name,
             ) from exc
 
-    def _wait_readable(self, new_id: str) -> None:
+    def _wait_readable(self, new_id: str) -> dict[str, Any] | None:
+        """The new object as Graph reads it (None while it still answers 404, with a warning)."""
         try:
-            readable = self._client.get_after_write(self.collection, new_id) is not None
+            found = self._read_back(new_id)
         except Cancelled:
-            readable = False  # stopping: the id is recorded in state anyway
-        if not readable:
+            found = None  # stopping: the id is recorded in state anyway
+        if found is None:
             self._warn(
                 "Graph has not yet made the new object readable",
                 f"id {new_id} was created but still answers 404; a later refresh should find it.",
             )
+        return found
 
     def _client_sleep(self, seconds: float) -> None:
         if self._client.stop.wait(max(0.0, seconds)):
@@ -213,7 +269,13 @@ class Handler:
         with self._client.operation():
             # Served from the process's one paged `$select` listing of the collection; an id missing
             # from it, or written by this process, is read with its own GET, as before.
-            snapshot = self._client.snapshot(self.collection, self.spec.graph_select, judge=self.spec.entity)
+            snapshot = self._client.snapshot(
+                self.listing,
+                self.spec.graph_select,
+                judge=self.spec.entity,
+                expand=self.spec.graph_expand,
+                items=self.collection,
+            )
             found = snapshot.get(item_id)
         return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
 
@@ -226,11 +288,21 @@ class Handler:
         changed = self.spec.changed_fields(old, new)
         planned = {**self.spec.fields_of(new), "id": item_id}
         if not changed:
-            return planned
+            return {**planned, **{f.name: old.get(f.name) for f in self.spec.read_only}}
         self.spec.check(self.spec.fields_of(new))
+        in_body = [n for n in changed if self.spec.by_name[n] not in self.spec.action_fields]
         with self._client.operation():
             try:
-                answer = self._client.update(self.collection, item_id, self.spec.to_graph(new, only=changed))
+                answer = (
+                    self._client.update(
+                        self.collection,
+                        item_id,
+                        self.spec.to_graph(new, only=in_body, service_root=self._client.base_url),
+                    )
+                    if in_body
+                    else Updated(body=None, request_id=None, client_request_id="")
+                )
+                self._write_actions(item_id, old, new)
             except GraphError as exc:
                 if not updates.patch_refused(exc):
                     raise
@@ -250,7 +322,7 @@ class Handler:
         give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
         delay = 0.25
         while True:
-            server = self._client.get_after_write(self.collection, item_id, judge=self.spec.entity)
+            server = self._read_back(item_id)
             if server is None:
                 raise HandlerError(
                     "The object disappeared during the update",
@@ -259,7 +331,7 @@ class Handler:
             state = reconcile(new, self.spec.from_graph(server), self.spec)
             stale = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
             if not stale:
-                return planned
+                return self._with_read_only(planned, server)
             now = time.monotonic()
             if now >= give_up:
                 summary, detail = updates.ignored_message(
@@ -284,7 +356,11 @@ class Handler:
         try:
             with self._client.operation():
                 found = self._client.fetch_after_write(
-                    self.collection, item_id, grace_s=IMPORT_GRACE_S, judge=self.spec.entity
+                    self.collection,
+                    item_id,
+                    grace_s=IMPORT_GRACE_S,
+                    judge=self.spec.entity,
+                    expand=self.spec.graph_expand,
                 )
         except NotFound as missing:
             raise HandlerError(
@@ -297,16 +373,12 @@ class Handler:
         return adopted_state(found, self.spec)
 
 
-DerivedCredentialHandler = Handler  # the one-resource name, kept for callers that use it
-
-
-def adopted_state(found: Mapping[str, Any], spec: ResourceSpec | None = None) -> Props:
+def adopted_state(found: Mapping[str, Any], spec: ResourceSpec) -> Props:
     """State of an adopted object (Graph JSON in): every field Graph holds, except those at Graph's
     defaults, which are treated as unset. Import and `intune-provider export` share it, so an
     exported configuration plans clean after import."""
-    spec = spec or default_spec()
     state = spec.from_graph(found)
     for f in spec.fields:
-        if not f.required and spec.is_server_default(f.name, state.get(f.name)):
+        if not f.required and not f.read_only and spec.is_server_default(f.name, state.get(f.name)):
             state[f.name] = None
     return state

@@ -23,7 +23,7 @@ def changed_attributes(
         return []
     before, after = clean(spec, dict(prior)), clean(spec, dict(proposed))
     differ = set(spec.changed_fields(before, after))
-    return [f.name for f in spec.fields if f.name in differ or has_unknown(after.get(f.name))]
+    return [f.name for f in spec.settable if f.name in differ or has_unknown(after.get(f.name))]
 
 
 def config_value(config: Config, name: str) -> Any:
@@ -36,12 +36,11 @@ def config_value(config: Config, name: str) -> Any:
 
 
 def clean(spec: ResourceSpec, state: State) -> dict[str, Any]:
-    """Terraform numbers may arrive as floats; sets as lists in any order."""
+    """Known values in state form, as each field's kind has it (Terraform numbers may arrive as
+    floats, sets as lists in any order); values holding an unknown are left as they are."""
     out = dict(state)
     for f in spec.fields:
         value = out.get(f.name)
-        if f.tf_type == "number" and isinstance(value, float) and value.is_integer():
-            out[f.name] = int(value)
-        elif f.tf_type == "set_of_string" and isinstance(value, list) and not has_unknown(value):
-            out[f.name] = sorted(value)
+        if value is not None and not has_unknown(value):
+            out[f.name] = f.kind.from_terraform(value)
     return out

@@ -4,8 +4,7 @@ provider's tenant, or in the one its optional `tenant_id` names."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tf import schema as tfs
 from tf import types as tft
@@ -16,7 +15,7 @@ from intune_model.schema import ResourceSpec
 from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import clean, config_value
 from terraform_provider_intune.plugin.diagnostics import guard
-from terraform_provider_intune.plugin.resources import TF_TYPES
+from terraform_provider_intune.plugin.kinds import KindType, terraform_type
 from terraform_provider_intune.plugin.values import is_unknown, known_items
 from terraform_provider_intune.tenants import (
     DATA_SOURCE_TENANT_DESCRIPTION,
@@ -38,27 +37,6 @@ def tenant_attribute() -> tfs.Attribute:
     )
 
 
-class _Object(tft.TfType):
-    """A cty object type (`tf` has none): a Python dict with exactly these attributes."""
-
-    def __init__(self, attributes: dict[str, Any]):
-        self.attributes = attributes
-
-    def encode(self, value: Any) -> Any:
-        if value is None or is_unknown(value):
-            return value
-        return {name: kind.encode(value.get(name)) for name, kind in self.attributes.items()}
-
-    def decode(self, value: Any) -> Any:
-        if value is None or is_unknown(value):
-            return value
-        return {name: kind.decode(value.get(name)) for name, kind in self.attributes.items()}
-
-    def tf_type(self) -> bytes:
-        inner = ",".join(f"{json.dumps(n)}:{k.tf_type().decode()}" for n, k in self.attributes.items())
-        return f'["object",{{{inner}}}]'.encode()
-
-
 def one_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
     """`intune_<name>`: look-up by `id` or the lookup field, every field computed."""
     key = spec.lookup_field
@@ -72,7 +50,7 @@ def one_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
         ),
         tfs.Attribute(
             key,
-            TF_TYPES[spec.by_name[key].tf_type](),
+            terraform_type(spec.by_name[key].kind),
             description=f"Exact {key.replace('_', ' ')} of the object to read (case-sensitive); it "
             "must match one object only. Set this or `id`.",
             optional=True,
@@ -85,7 +63,7 @@ def one_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
             attributes.append(
                 tfs.Attribute(
                     f.name,
-                    TF_TYPES[f.tf_type](),
+                    terraform_type(f.kind),
                     description=f.documented() + " As Graph holds it.",
                     computed=True,
                 )
@@ -98,8 +76,10 @@ def one_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
     )
 
 
-def _object_type(spec: ResourceSpec) -> _Object:
-    return _Object({"id": tft.String(), **{f.name: TF_TYPES[f.tf_type]() for f in spec.fields}})
+def _object_type(spec: ResourceSpec) -> KindType:
+    """One listed object: `id` and every field, each of its kind's type."""
+    members = {"id": "string", **{f.name: f.kind.terraform_type() for f in spec.fields}}
+    return KindType(expression=["object", members])
 
 
 def all_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
@@ -107,7 +87,7 @@ def all_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
     filters = [
         tfs.Attribute(
             name,
-            TF_TYPES[spec.by_name[name].tf_type](),
+            terraform_type(spec.by_name[name].kind),
             description=f"Only objects with this {name}. " + spec.by_name[name].documented().split(". ")[-1],
             optional=True,
         )
@@ -121,9 +101,12 @@ def all_data_source_schema(spec: ResourceSpec) -> tfs.Schema:
             tfs.Attribute(
                 "id",
                 tft.String(),
-                description="`all`, or "
-                + ",".join(f"`{n}=<{n}>`" for n in spec.list_filters)
-                + " when filtered.",
+                description="`all`"
+                + (
+                    ", or " + ",".join(f"`{n}=<{n}>`" for n in spec.list_filters) + " when filtered."
+                    if spec.list_filters
+                    else "."
+                ),
                 computed=True,
             ),
             tfs.Attribute(

@@ -204,8 +204,24 @@ def _attribute_document(attribute: tfs.Attribute) -> dict[str, Any]:
     return doc
 
 
+def _block_document(attributes: list[tfs.Attribute], blocks: list[tfs.NestedBlock]) -> dict[str, Any]:
+    block: dict[str, Any] = {"attributes": {a.name: _attribute_document(a) for a in attributes}}
+    if blocks:
+        block["block_types"] = {
+            b.type_name: {
+                "nesting_mode": b.nesting_mode.value,
+                "block": {
+                    **_block_document(b.block.attributes, b.block.block_types),
+                    "description": b.block.description,
+                },
+            }
+            for b in blocks
+        }
+    return block
+
+
 def _schema_document(schema: tfs.Schema) -> dict[str, Any]:
-    block: dict[str, Any] = {"attributes": {a.name: _attribute_document(a) for a in schema.attributes}}
+    block = _block_document(schema.attributes, schema.block_types)
     if schema.description:
         block["description"] = schema.description
     return {"version": schema.version or 0, "block": block}

@@ -18,19 +18,22 @@ from tf.iface import (
     CreateContext,
     DeleteContext,
     ImportContext,
+    PlanContext,
     ReadContext,
     Resource,
     State,
     UpdateContext,
     UpgradeContext,
 )
+from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from intune_model.errors import IntuneError
-from intune_model.schema import ResourceSpec, TfType
+from intune_model.schema import ResourceSpec
 from terraform_provider_intune.plugin.bound import SpecBound
-from terraform_provider_intune.plugin.codec import clean
+from terraform_provider_intune.plugin.codec import changed_attributes, clean
 from terraform_provider_intune.plugin.diagnostics import guard
+from terraform_provider_intune.plugin.kinds import SetBlock, is_block, terraform_type
 from terraform_provider_intune.plugin.values import check_config, is_unknown
 from terraform_provider_intune.tenants import (
     RESOURCE_TENANT_DESCRIPTION,
@@ -41,28 +44,28 @@ from terraform_provider_intune.tenants import (
 if TYPE_CHECKING:
     from terraform_provider_intune.handler import Handler
 
-TF_TYPES: dict[TfType, Callable[[], Any]] = {
-    "string": tft.String,
-    "number": tft.Number,
-    "set_of_string": lambda: tft.Set(tft.String()),
-}
-
 
 def resource_schema(spec: ResourceSpec) -> tfs.Schema:
-    """Derived from the spec's fields: a new Graph field needs no edit here."""
+    """Derived from the spec's fields: a new Graph field needs no edit here. A read-only field is a
+    computed attribute; a kind configured with nested blocks (an object set) is a block."""
     attributes = [
         tfs.Attribute(
             "id", tft.String(), description=f"Server-assigned id of the {spec.title} object.", computed=True
         ),
     ]
+    blocks: list[tfs.NestedBlock] = []
     for f in spec.fields:
+        if is_block(f):
+            blocks.append(SetBlock(f))
+            continue
         attributes.append(
             tfs.Attribute(
                 f.name,
-                TF_TYPES[f.tf_type](),
+                terraform_type(f.kind),
                 description=f.documented(),
                 required=f.required,
-                optional=not f.required,
+                optional=not f.required and not f.read_only,
+                computed=f.read_only,
             )
         )
     attributes.append(
@@ -75,7 +78,9 @@ def resource_schema(spec: ResourceSpec) -> tfs.Schema:
             requires_replace=True,
         )
     )
-    return tfs.Schema(version=spec.schema_version, attributes=attributes, description=spec.description)
+    return tfs.Schema(
+        version=spec.schema_version, attributes=attributes, block_types=blocks, description=spec.description
+    )
 
 
 class SpecResource(SpecBound, Resource):
@@ -95,14 +100,33 @@ class SpecResource(SpecBound, Resource):
         for attribute, message in problems:
             diags.add_error(f"Invalid value for {attribute}", message, path=[attribute])
 
+    def plan(self, ctx: PlanContext, current: State | None, planned: State) -> State | None:
+        """Graph changes the read-only fields (`version`, `lastModifiedDateTime`) on every write: an
+        update plans them unknown, a plan without change keeps them."""
+        if current is None or not self.spec.read_only:
+            return planned
+        if changed_attributes(self.spec, current, planned):
+            for f in self.spec.read_only:
+                planned[f.name] = Unknown
+        return planned
+
     def create(self, ctx: CreateContext, planned: State) -> State | None:
         tenant = _tenant_of(planned)
+        partial: list[State] = []
 
         def call() -> State:
-            _, outs = self._handler(ctx.diagnostics, tenant).create(self._clean(planned))
+            from terraform_provider_intune.handler import PartialCreate
+
+            handler = self._handler(ctx.diagnostics, tenant)
+            try:
+                _, outs = handler.create(self._clean(planned))
+            except PartialCreate as created:
+                partial.append(self._in_tenant(created.state, tenant))
+                raise
             return self._in_tenant(outs, tenant)
 
-        return self._guard(ctx.diagnostics, call, tenant=tenant)
+        done = self._guard(ctx.diagnostics, call, tenant=tenant)
+        return done if done is not None or not partial else partial[0]
 
     def read(self, ctx: ReadContext, current: State) -> State | None:
         # On error keep what state had: an error must not look like a deletion.

@@ -89,7 +89,8 @@ def replace_aware_servicer_class() -> Any:
             if any(d.severity == pb.Diagnostic.ERROR for d in response.diagnostics):
                 return response
             state = read_dynamic_value(response.upgraded_state)
-            names = [a.name for a in self._get_res_cls(request.type_name).get_schema().attributes]
+            schema = self._get_res_cls(request.type_name).get_schema()
+            names = [a.name for a in schema.attributes] + [b.type_name for b in schema.block_types]
             if isinstance(state, dict) and list(state) != names:
                 response.upgraded_state.CopyFrom(to_dynamic_value({n: state.get(n) for n in names}))
             return response
