@@ -36,7 +36,7 @@ from typing import Any
 
 from intune_model.address import PROVIDER_TYPE
 from intune_model.registry import BUILT_IN, ENV_EXTRA_SPECS
-from intune_model.schema import Field, ResourceSpec
+from intune_model.schema import Field, Reference, ResourceSpec
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -148,8 +148,10 @@ def load(module: str) -> Source:
 
 
 class _Enums:
-    """The enum class each enum-valued field is typed with: the spec module's own when it defines
-    one with exactly the field's values, else one written into the generated module."""
+    """The enum class each enum-valued field (or item field of a set of objects, as
+    ``"assignment.target"``) is typed with: the spec module's own when it defines one with exactly
+    the field's values, else one written into the generated module; and the `TypedDict` of each
+    set of objects' items."""
 
     def __init__(self, source: Source) -> None:
         module = importlib.import_module(source.module)
@@ -161,36 +163,72 @@ class _Enums:
         self.imported: list[str] = []
         self.generated: dict[str, tuple[str, ...]] = {}
         self.by_field: dict[str, str] = {}
+        self.structs: dict[str, str] = {}
+        resource = Names.of(source.spec).resource
         for f in source.spec.fields:
             if f.allowed:
-                self.by_field[f.name] = self._class_for(f)
+                self.by_field[f.name] = self._class_for(f.name, f)
+            if f.kind.block_fields():
+                self.structs[f.name] = resource + pascal(f.name)
+            for item in f.kind.block_fields():
+                if item.allowed:
+                    self.by_field[f"{f.name}.{item.name}"] = self._class_for(f"{f.name}_{item.name}", item)
 
-    def _class_for(self, f: Field) -> str:
+    def _class_for(self, name: str, f: Field) -> str:
         values = frozenset(f.allowed)
         if values in self.existing:
-            name = self.existing[values]
-            if name not in self.imported:
-                self.imported.append(name)
-            return name
-        base = pascal(f.name)
+            found = self.existing[values]
+            if found not in self.imported:
+                self.imported.append(found)
+            return found
+        base = pascal(name)
         if f.tf_type.startswith(("set_", "list_")) and base.endswith("s"):
             base = base[:-1]
         self.generated.setdefault(base, f.allowed)
         return base
 
-    def example(self, f: Field, value: Any) -> str:
-        cls = self.by_field.get(f.name)
+    @property
+    def public(self) -> list[str]:
+        return [*self.imported, *self.generated, *self.structs.values()]
+
+    def example(self, f: Field, value: Any, path: str = "") -> str:
+        path = path or f.name
+        cls = self.by_field.get(path)
+        if isinstance(f.kind, Reference) and f.kind.target is not None:
+            return f"{example_var(f.kind.target)}.id"
         if cls and isinstance(value, str) and value in f.allowed:
             return f"{cls}.{member_name(value)}"
-        if cls and isinstance(value, list):
-            return "[" + ", ".join(self.example(f, v) for v in value) + "]"
+        if isinstance(value, list) and (cls or f.kind.block_fields()):
+            return "[" + ", ".join(self.example(f, v, path) for v in value) + "]"
+        if isinstance(value, dict) and f.kind.block_fields():
+            items = {i.name: i for i in f.kind.block_fields()}
+            pairs = [f"{json.dumps(k)}: {self.example(items[k], v, f'{path}.{k}')}" for k, v in value.items()]
+            return "{" + ", ".join(pairs) + "}"
         return json.dumps(value) if isinstance(value, str | int | list) else repr(value)
 
 
-def _annotation(f: Field, enums: _Enums) -> tuple[str, str]:
+def example_of(f: Field) -> Any:
+    """The field's example; for a set of objects without one, one item of its item fields' examples."""
+    if f.example is None and f.kind.block_fields():
+        return [{i.name: i.example for i in f.kind.block_fields() if i.example is not None}]
+    return f.example
+
+
+def example_var(spec: ResourceSpec) -> str:
+    """The variable a docstring example names a construct of `spec` by: from its lookup example."""
+    var = str(spec.by_name[spec.lookup_field].example or "example")
+    var = re.sub(r"\W", "_", var.split()[0]).lower()[:20].strip("_")
+    return var if var.isidentifier() and not keyword.iskeyword(var) else "example"
+
+
+def _annotation(f: Field, enums: _Enums, path: str = "") -> tuple[str, str, str]:
+    """(keyword type, token getter type, `*_input` type) of a field."""
+    if f.name in enums.structs and not path:
+        struct = enums.structs[f.name]
+        return f"Iterable[{struct}] | cdk.IResolvable", "cdk.IResolvable", "list[dict[str, Any]]"
     param, accessor = _TYPES.get(f.tf_type, _OBJECTS)
-    cls = enums.by_field.get(f.name)
-    return param.replace("{item}", f"{cls} | str" if cls else "str"), accessor
+    cls = enums.by_field.get(path or f.name)
+    return param.replace("{item}", f"{cls} | str" if cls else "str"), accessor, accessor
 
 
 def _fill(text: str, indent: str = "") -> str:
@@ -217,20 +255,36 @@ def _field_doc(f: Field, enums: _Enums) -> str:
     if cls:
         values = ", ".join(f'``"{v}"``' for v in f.allowed)
         text += f" `{cls}` members or their strings ({values})."
+    if f.name in enums.structs:
+        text += f" Each a `{enums.structs[f.name]}` (a dict)."
     text += " Required" if f.required else " Omitted if None"
-    if f.example is not None:
-        text += f"; e.g. ``{enums.example(f, f.example)}``"
+    if example_of(f) is not None:
+        text += f"; e.g. ``{enums.example(f, example_of(f))}``"
     return _wrap(text + ".", " " * 8)
 
 
 def _example_call(names: Names, spec: ResourceSpec, enums: _Enums, var: str) -> str:
     from constructs_lib._spec_constructs import input_fields
 
-    args = [
-        f"    {f.name}={enums.example(f, f.example)},"
-        for f in input_fields(spec)
-        if f.example is not None and (f.required or f.tf_type in _TYPES)
-    ]
+    args = []
+    for f in input_fields(spec):
+        value = example_of(f)
+        if value is None:
+            continue
+        if f.kind.block_fields() and isinstance(value, list):  # one key a line: docstrings stay narrow
+            items = {i.name: i for i in f.kind.block_fields()}
+            lines = [f"    {f.name}=["]
+            for item in value:
+                lines.append("        {")
+                for k, v in item.items():
+                    lines.append(
+                        f"            {json.dumps(k)}: {enums.example(items[k], v, f'{f.name}.{k}')},"
+                    )
+                lines.append("        },")
+            lines.append("    ],")
+            args.extend(lines)
+        else:
+            args.append(f"    {f.name}={enums.example(f, value)},")
     body = "\n".join(" " * 8 + a for a in args)
     return f'        {var} = {names.resource}(\n            stack,\n            "{var}",\n{body}\n        )'
 
@@ -244,9 +298,7 @@ def render(source: Source) -> str:
     enums = _Enums(source)
     fields = input_fields(spec)
     read_only = [f for f in spec.fields if f not in fields]
-    var = str(spec.by_name[spec.lookup_field].example or "example")
-    var = re.sub(r"\W", "_", var.split()[0]).lower()[:20].strip("_")
-    var = var if var.isidentifier() and not keyword.iskeyword(var) else "example"
+    var = example_var(spec)
     key = spec.lookup_field
     key_type = _annotation(spec.by_name[key], enums)
 
@@ -255,17 +307,24 @@ def render(source: Source) -> str:
     resets = []
     docs = []
     for f in fields:
-        param, accessor = _annotation(f, enums)
+        param, _, _ = _annotation(f, enums)
         default = "" if f.required else " | None = None"
         params.append(f"        {f.name}: {param}{default},")
         docs.append(_field_doc(f, enums))
     for f in fields:
-        _, accessor = _annotation(f, enums)
-        checking.append(f"        {f.name}: {accessor}\n        {f.name}_input: {accessor} | None")
+        param, accessor, given = _annotation(f, enums)
+        if f.name in enums.structs:  # a set of blocks: a getter, and `put_<name>` to set them
+            checking.append(
+                f"        @property\n        def {f.name}(self) -> {accessor}: ...\n"
+                f"        {f.name}_input: {given} | None\n"
+                f"        def put_{f.name}(self, value: {param}) -> None: ..."
+            )
+        else:
+            checking.append(f"        {f.name}: {accessor}\n        {f.name}_input: {given} | None")
         if not f.required:
             resets.append(f"        def reset_{f.name}(self) -> None: ...")
     for f in read_only:
-        _, accessor = _annotation(f, enums)
+        _, accessor, _ = _annotation(f, enums)
         checking.append(f"        @property\n        def {f.name}(self) -> {accessor}: ...")
     checking.append("        tenant_id: str\n        tenant_id_input: str | None")
     checking.append("        @property\n        def id(self) -> str: ...")
@@ -273,7 +332,7 @@ def render(source: Source) -> str:
     read_only_doc = ""
     if read_only:
         listed = ", ".join(f"``{f.name}``" for f in read_only)
-        read_only_doc = f"\n\n    Graph sets {listed} (read-only properties: tokens, never arguments)."
+        read_only_doc = "\n\n" + _fill(f"Graph sets {listed} (read-only: tokens, never arguments).", "    ")
 
     one_checking = [
         "        id: str\n        id_input: str | None",
@@ -283,13 +342,14 @@ def render(source: Source) -> str:
     for f in spec.fields:
         if f.name != key:
             accessor = _annotation(f, enums)[1]
+            accessor = "cdk.IResolvable" if f.name in enums.structs else accessor
             one_checking.append(f"        @property\n        def {f.name}(self) -> {accessor}: ...")
     one_checking += [f"        def reset_{n}(self) -> None: ..." for n in ("id", key, "tenant_id")]
 
     all_params, all_docs, all_checking = [], [], []
     for name in spec.list_filters:
         f = spec.by_name[name]
-        param, accessor = _annotation(f, enums)
+        param, accessor, _ = _annotation(f, enums)
         all_params.append(f"        {name}: {param} | None = None,")
         cls = enums.by_field.get(name)
         what = f"an `{cls}` member or its string" if cls else "the exact value"
@@ -308,6 +368,7 @@ def render(source: Source) -> str:
         f"        @property\n        def {spec.plural}(self) -> cdk.IResolvable: ...",
         *(f"        def reset_{n}(self) -> None: ..." for n in (*spec.list_filters, "tenant_id")),
     ]
+    all_args = "".join(d + "\n" for d in all_docs)
     first_filter = spec.list_filters[0] if spec.list_filters else None
     all_example_args = ""
     if first_filter is not None and spec.by_name[first_filter].example is not None:
@@ -317,13 +378,24 @@ def render(source: Source) -> str:
     key_example = json.dumps(key_example if key_example is not None else "...")
 
     enum_imports = "".join(f", {n}" for n in enums.imported)
-    typing_names = ["TYPE_CHECKING", "Any"]
+    typing_names = ["TYPE_CHECKING", "Any", "Required", "TypedDict"]
     enum_classes = ""
     for cls, values in enums.generated.items():
         members = "\n".join(f"    {member_name(v)} = {v!r}" for v in values)
         doc = f'    """Allowed values of the `{spec.name}` field(s) typed `{cls}`."""'
         enum_classes += f"\n\nclass {cls}(enum.StrEnum):\n{doc}\n\n{members}\n"
-    resource_all = [names.resource, names.one, names.all, *enums.imported, *enums.generated]
+    resource_all = [names.resource, names.one, names.all, *enums.public]
+    for field_name, struct in enums.structs.items():
+        f = spec.by_name[field_name]
+        keys = []
+        for item in f.kind.block_fields():
+            item_type = _annotation(item, enums, f"{field_name}.{item.name}")[0]
+            item_type = f"Required[{item_type}]" if item.required else f"{item_type} | None"
+            doc = _fill(item.documented(), indent="    ").strip()
+            keys.append(f'    {item.name}: {item_type}\n    """{doc}"""')
+        body = "\n".join(keys)
+        head = f"One `{field_name}` block of `{names.resource}`, as a dict (unset keys left out)."
+        enum_classes += f'\n\nclass {struct}(TypedDict, total=False):\n    """{head}"""\n\n{body}\n'
 
     module_doc = _fill(
         f"Constructs for Terraform resource `{names.resource_type}` ({spec.title}): `{names.resource}`, "
@@ -343,7 +415,8 @@ def render(source: Source) -> str:
     ).lstrip()
     filtered = ", optionally filtered" if spec.list_filters else ""
     all_doc = _fill(
-        f"Lists the tenant's {spec.title}, Terraform data source `{names.all_type}`{filtered}.", indent="    "
+        f"Lists the tenant's {spec.title} objects, Terraform data source `{names.all_type}`{filtered}.",
+        indent="    ",
     ).lstrip()
 
     text = f'''"""{module_doc}
@@ -378,7 +451,7 @@ __all__ = {sorted(resource_all)!r}
 
 {enum_classes}
 ATTRIBUTES = resource_attributes(SPEC)
-"""`{names.resource_type}`'s attributes, which `{names.resource}`'s accessors come from."""
+"""The resource's attributes, which `{names.resource}`'s accessors come from."""
 ONE_ATTRIBUTES = lookup_attributes(SPEC)
 """Data source `{names.one_type}`'s attributes."""
 ALL_ATTRIBUTES = list_attributes(SPEC)
@@ -496,8 +569,7 @@ class {names.all}(SpecList):
     Args:
         scope: The stack (it needs an `IntuneProvider`).
         id: Construct id, e.g. ``"all"``.
-{chr(10).join(all_docs)}
-        tenant_id: The tenant to list (directory id or domain), e.g. ``"contoso.onmicrosoft.com"``.
+{all_args}        tenant_id: The tenant to list (directory id or domain), e.g. ``"contoso.onmicrosoft.com"``.
             Default: the provider's tenant.
         connection, count, depends_on, for_each, lifecycle, provider, provisioners: Terraform's
             meta-arguments, e.g. ``provider=gov`` or ``depends_on=[{var}]``.
@@ -544,7 +616,7 @@ def render_catalog(sources: Sequence[Source], package: str = "constructs_lib") -
     for source in sources:
         names = Names.of(source.spec)
         enums = _Enums(source)
-        public = [names.resource, names.one, names.all, *enums.imported, *enums.generated]
+        public = [names.resource, names.one, names.all, *enums.public]
         imports.append(f"from {package}.{names.module} import {', '.join(sorted(public))}")
         resources.append(f'    "{names.resource_type}": {names.resource},')
         data.append(f'    "{names.one_type}": {names.one},\n    "{names.all_type}": {names.all},')

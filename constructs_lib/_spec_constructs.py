@@ -30,20 +30,19 @@ Provisioners = Sequence[cdk.FileProvisioner | cdk.LocalExecProvisioner | cdk.Rem
 
 def input_fields(spec: ResourceSpec) -> tuple[Field, ...]:
     """The fields a configuration sets (read-only ones are reported by Graph, never set)."""
-    return tuple(f for f in spec.fields if not _read_only(f))
-
-
-def _read_only(f: Field) -> bool:
-    return bool(getattr(f, "read_only", False) or getattr(f.kind, "read_only", False))
+    return spec.settable
 
 
 def resource_attributes(spec: ResourceSpec) -> tuple[Attribute, ...]:
     """`intune_<name>`: every input field (its Terraform type, whether it is required), the tenant
     the object lives in (optional; the provider's by default), read-only fields, and the Graph id."""
     return (
-        *(Attribute(f.name, f.tf_type, input=True, required=f.required) for f in input_fields(spec)),
+        *(
+            Attribute(f.name, f.tf_type, input=True, required=f.required, block=bool(f.kind.block_fields()))
+            for f in input_fields(spec)
+        ),
         TENANT_ATTRIBUTE,
-        *(Attribute(f.name, f.tf_type, computed=True) for f in spec.fields if _read_only(f)),
+        *(Attribute(f.name, f.tf_type, computed=True) for f in spec.read_only),
         Attribute("id", "string", computed=True),
     )
 
@@ -96,7 +95,7 @@ def checked_inputs(spec: ResourceSpec, inputs: Mapping[str, Any], *, subject: st
     fields = input_fields(spec)
     tokens = {name for name, value in inputs.items() if is_token(value)}
     if not tokens:
-        problems = [(n, m) for n, m in spec.problems(inputs) if not _read_only(spec.by_name[n])]
+        problems = spec.problems(inputs)
         if problems:
             raise SettingsInvalid(problems, subject)
     else:

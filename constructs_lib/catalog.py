@@ -14,22 +14,39 @@ from constructs_lib.derived_credential import (
     Issuer,
     NotificationType,
 )
+from constructs_lib.ios_derived_credential_profile import (
+    AssignmentFilterType,
+    AssignmentTarget,
+    DataIntuneIosDerivedCredentialProfile,
+    DataIntuneIosDerivedCredentialProfiles,
+    IosDerivedCredentialProfile,
+    IosDerivedCredentialProfileAssignment,
+)
 
 RESOURCES: dict[str, type[SpecResource]] = {
     "intune_derived_credential": DerivedCredentialSettings,
+    "intune_ios_derived_credential_profile": IosDerivedCredentialProfile,
 }
 """The resource construct of each Terraform resource type."""
 
 DATA_SOURCES: dict[str, type[SpecLookup] | type[SpecList]] = {
     "intune_derived_credential": DataIntuneDerivedCredential,
     "intune_derived_credentials": DataIntuneDerivedCredentials,
+    "intune_ios_derived_credential_profile": DataIntuneIosDerivedCredentialProfile,
+    "intune_ios_derived_credential_profiles": DataIntuneIosDerivedCredentialProfiles,
 }
 """The data source construct of each Terraform data source type."""
 
 __all__ = [
+    "AssignmentFilterType",
+    "AssignmentTarget",
     "DataIntuneDerivedCredential",
     "DataIntuneDerivedCredentials",
+    "DataIntuneIosDerivedCredentialProfile",
+    "DataIntuneIosDerivedCredentialProfiles",
     "DerivedCredentialSettings",
+    "IosDerivedCredentialProfile",
+    "IosDerivedCredentialProfileAssignment",
     "Issuer",
     "NotificationType",
 ]

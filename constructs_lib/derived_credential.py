@@ -41,7 +41,7 @@ __all__ = [
 
 
 ATTRIBUTES = resource_attributes(SPEC)
-"""`intune_derived_credential`'s attributes, which `DerivedCredentialSettings`'s accessors come from."""
+"""The resource's attributes, which `DerivedCredentialSettings`'s accessors come from."""
 ONE_ATTRIBUTES = lookup_attributes(SPEC)
 """Data source `intune_derived_credential`'s attributes."""
 ALL_ATTRIBUTES = list_attributes(SPEC)
@@ -238,7 +238,7 @@ class DataIntuneDerivedCredential(SpecLookup):
 
 
 class DataIntuneDerivedCredentials(SpecList):
-    """Lists the tenant's derived credential settings, Terraform data source
+    """Lists the tenant's derived credential settings objects, Terraform data source
     `intune_derived_credentials`, optionally filtered.
 
     Args:

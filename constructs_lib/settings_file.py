@@ -42,7 +42,7 @@ from intune_model.address import RESOURCE_TYPE as LEGACY_RESOURCE_TYPE
 from intune_model.arguments import tenant_problem
 from intune_model.errors import IntuneError
 from intune_model.registry import specs
-from intune_model.schema import Field, ResourceSpec
+from intune_model.schema import Field, Reference, ResourceSpec
 from intune_model.typed import SpecModel, model_for
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -150,9 +150,8 @@ def resource_types() -> dict[str, ResourceSpec]:
 
 def reference_target(f: Field) -> str | None:
     """The Terraform resource type whose `id` field `f` takes, or None when it takes no reference."""
-    target = getattr(f.kind, "target", None)
-    if isinstance(target, str):
-        return target if target.startswith(f"{PROVIDER_TYPE}_") else f"{PROVIDER_TYPE}_{target}"
+    if isinstance(f.kind, Reference) and f.kind.target is not None:
+        return f"{PROVIDER_TYPE}_{f.kind.target.name}"
     return None
 
 
@@ -227,23 +226,15 @@ def _entry(
         else:
             references[name] = ref
         del values[name]
-    problems += [
-        (n, m)
-        for n, m in spec.problems(values)
-        if n not in references and not (n in spec.by_name and _read_only(spec.by_name[n]))
-    ]
+    problems += [(n, m) for n, m in spec.problems(values) if n not in references]
     if problems:
         return [(line, f"{label}: {f}: {m}") for f, m in problems]
-    state = {f.name: spec.plain(f.name, values.get(f.name)) for f in spec.fields if f.name in values}
+    state = {f.name: spec.plain(f.name, values.get(f.name)) for f in spec.settable if f.name in values}
     model = model_for(spec).model_construct(**{k: v for k, v in state.items() if v is not None})
     arguments = {k: v for k, v in state.items() if v is not None}
     if tenant_id is not None:
         arguments["tenant_id"] = tenant_id
     return SettingsFileEntry(key, arguments, import_id, line, None, model, tenant_id, type_name, references)
-
-
-def _read_only(f: Field) -> bool:
-    return bool(getattr(f, "read_only", False) or getattr(f.kind, "read_only", False))
 
 
 def refuse_references(entries: list[SettingsFileEntry], path: str | Path) -> None:
