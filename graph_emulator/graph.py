@@ -22,12 +22,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from graph_emulator._types import Request, Response
 from graph_emulator.store import ObjectStore
 from intune_model.registry import specs
-from intune_model.schema import ResourceSpec
+from intune_model.schema import ObjectSet, Reference, ResourceSpec
+
+ODATA_TYPE = "@odata.type"  # the store keeps it for the objects of a mixed collection
 
 
 @dataclass
@@ -148,14 +150,33 @@ def _project(obj: Mapping[str, Any], selected: frozenset[str] | None) -> dict[st
     return {k: v for k, v in obj.items() if k == "id" or k in selected}
 
 
-def normalise(prop: str, value: Any, spec: ResourceSpec | None = None) -> Any:
-    """A property value as Graph stores it (flags in declaration order). Without a spec, the first
-    registered spec that has the property decides."""
-    for candidate in [spec] if spec is not None else specs():
-        field = candidate.by_graph_name.get(prop)
-        if field is not None:
-            return field.kind.normalise_graph(value)
-    return value
+def normalise(prop: str, value: Any, spec: ResourceSpec) -> Any:
+    """A property value as Graph stores it (flags in declaration order)."""
+    field = spec.by_graph_name.get(prop)
+    return value if field is None else field.kind.normalise_graph(value)
+
+
+def parse_expand(spec: ResourceSpec, text: str | None) -> dict[str, frozenset[str] | None]:
+    """`$expand=a,b($select=id)` as {navigation property: its `$select` or None}; a name the spec
+    does not expand is refused, as Graph does."""
+    if text is None:
+        return {}
+    expandable = {f.graph_name for f in spec.fields if f.kind.expand(f.graph_name) is not None}
+    out: dict[str, frozenset[str] | None] = {}
+    for item in re.findall(r"[^,(]+(?:\([^)]*\))?", text):
+        m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9]*)\s*(?:\((.*)\))?\s*", item)
+        if m is None or m.group(1) not in expandable:
+            name = item.strip() if m is None else m.group(1)
+            raise FilterError(f"Could not find a navigation property named '{name}' to expand.")
+        options = m.group(2)
+        selected: frozenset[str] | None = None
+        if options:
+            key, _, value = options.partition("=")
+            if key.strip().lower() != "$select":
+                raise FilterError(f"Only $select is supported inside $expand, got {options!r}.")
+            selected = frozenset(v.strip() for v in value.split(",") if v.strip())
+        out[m.group(1)] = selected
+    return out
 
 
 def _patch_status(value: int) -> int:
@@ -194,6 +215,10 @@ class GraphCollections:
     ) -> None:
         self.collections = [Collection(spec, store) for spec in specs()]
         store.assign_unowned(self.collections[0].key)
+        seen: set[str] = set()
+        for collection in self.collections:  # the first spec of a mixed collection lists it uncast
+            collection.lists_uncast = collection.key not in seen
+            seen.add(collection.key)
         self.page_size = page_size
         self.patch_status = patch_status
         self.strict_rules = strict_rules
@@ -204,7 +229,23 @@ class GraphCollections:
             response = collection.route(request, ctx, segments)
             if response is not None:
                 return response
+        path = "/".join(segments).lower()
+        mixed = [c for c in self.collections if c.spec.mixed_collection and c.key.lower() == path]
+        if mixed and request.method == "POST":  # a type no spec of this collection serves
+            types = ", ".join(c.spec.odata_type for c in mixed)
+            return ctx.error(400, "BadRequest", f"Invalid request body: @odata.type must be one of {types}.")
+        if mixed or self._item_of_mixed(ctx, segments):
+            return ctx.error(404, "ResourceNotFound", f"Resource not found for the segment '{segments[-1]}'.")
         return _unknown(request, ctx)
+
+    def _item_of_mixed(self, ctx: GraphContext, segments: list[str]) -> bool:
+        return any(
+            c.spec.mixed_collection and "/".join(segments).lower().startswith(c.key.lower() + "/")
+            for c in self.collections
+        )
+
+    def collection_of(self, spec: ResourceSpec) -> Collection:
+        return next(c for c in self.collections if c.spec is spec)
 
 
 class Collection:
@@ -219,7 +260,15 @@ class Collection:
         self.patch_status = patch_status
         self.strict_rules = False  # True: the project's stricter rules too, not only Graph's
         self.path = spec.collection_path.strip("/")
-        self.key = self.path  # the store's collection column
+        self.key = self.path  # the store's collection column (shared by the specs of a mixed one)
+        self.cast = spec.odata_type.lstrip("#")  # `microsoft.graph.x`: a list cast to this type
+        self.lists_uncast = True  # answers the uncast list of a mixed collection (set by the router)
+        self.actions = {
+            f.kind.codec.action: f
+            for f in spec.fields
+            if isinstance(f.kind, ObjectSet) and f.kind.codec.action
+        }
+        self.references = {f.graph_name: f for f in spec.fields if isinstance(f.kind, Reference)}
         self.defaults = spec.graph_defaults()  # Graph values of the fields nobody set on create
         # Optional properties Graph will not store null in: those with a server default. (The spec
         # itself refuses null for required ones.)
@@ -244,9 +293,21 @@ class Collection:
         rest = segments[depth:]
         if key is not None:
             rest = [key, *rest]
+        cast = False
+        if self.spec.mixed_collection:
+            if rest and rest[0].lower() == self.cast.lower():
+                rest, cast = rest[1:], True
+            elif rest and rest[0].lower().startswith("microsoft.graph."):
+                return None  # cast to another type of the collection
+            if not rest and not cast and request.method == "POST" and not self._posts_mine(request):
+                return None
+            if not rest and not cast and request.method == "GET" and not self.lists_uncast:
+                return None
+            if rest and not self._holds(ctx, rest[0]):
+                return None
         if len(rest) == 0:
             handlers: dict[str, Callable[[], Response]] = {
-                "GET": lambda: self.list(request, ctx),
+                "GET": lambda: self.list(request, ctx, typed=cast or not self.spec.mixed_collection),
                 "POST": lambda: self.create(request, ctx),
             }
         elif len(rest) == 1:
@@ -256,6 +317,18 @@ class Collection:
                 "PATCH": lambda: self.update(request, ctx, oid),
                 "DELETE": lambda: self.delete(ctx, oid),
             }
+        elif len(rest) == 2 and rest[1] in self.actions:
+            oid, action = rest
+            handlers = {"POST": lambda: self.act(request, ctx, oid, action)}
+        elif len(rest) == 2 and rest[1] in {f.graph_name for f in self.actions.values()}:
+            oid, nav = rest
+            handlers = {"GET": lambda: self.navigation(ctx, oid, nav)}
+        elif len(rest) == 2 and rest[1] in self.references:
+            oid, nav = rest
+            handlers = {"GET": lambda: self.related(ctx, oid, nav)}
+        elif len(rest) == 3 and rest[1] in self.references and rest[2] == "$ref":
+            oid, nav, _ = rest
+            handlers = {"PUT": lambda: self.put_ref(request, ctx, oid, nav)}
         else:
             return _unknown(request, ctx)
         handler = handlers.get(request.method)
@@ -272,12 +345,84 @@ class Collection:
 
     # ----------------------------------------------------------------- helpers
 
+    def _posts_mine(self, request: Request) -> bool:
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return True  # this collection reports the unreadable body
+        return not isinstance(body, dict) or body.get("@odata.type") == self.spec.odata_type
+
+    def _holds(self, ctx: GraphContext, oid: str) -> bool:
+        """Whether the object `oid` of a mixed collection is of this spec's type (or absent)."""
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
+        return obj is None or obj.get("@odata.type") in (None, self.spec.odata_type)
+
     def _entity(self, ctx: GraphContext, obj: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "@odata.context": f"{ctx.base}/beta/$metadata#{self.path}/$entity",
             "@odata.type": self.spec.odata_type,
             **obj,
         }
+
+    def _present(
+        self,
+        ctx: GraphContext,
+        obj: Mapping[str, Any],
+        selected: frozenset[str] | None,
+        expanded: Mapping[str, frozenset[str] | None],
+    ) -> dict[str, Any]:
+        """An object as Graph answers it: relationships and action-written sets only when expanded
+        (a reference as the related object, with its own `$select`)."""
+        hidden = {*self.references, *(f.graph_name for f in self.actions.values())}
+        out = _project({k: v for k, v in obj.items() if k not in hidden}, selected)
+        for name, inner in expanded.items():
+            if name in self.references:
+                out[name] = self._related_object(ctx, obj.get(name), name, inner)
+            else:
+                out[name] = list(obj.get(name) or [])
+        return out
+
+    def _related_object(
+        self, ctx: GraphContext, target_id: Any, name: str, selected: frozenset[str] | None
+    ) -> dict[str, Any] | None:
+        kind = self.references[name].kind
+        assert isinstance(kind, Reference) and kind.target is not None
+        if not isinstance(target_id, str):
+            return None
+        found = self.store.get(ctx.tenant_id, target_id, kind.target.collection_path.strip("/"))
+        if found is None:
+            return None
+        return {"@odata.type": kind.target.odata_type, **_project(found, selected)}
+
+    def _bound(self, ctx: GraphContext, name: str, url: Any) -> str | Response:
+        """The id an `@odata.bind` (or `$ref`) URL names, or Graph's error when it names no object of
+        the reference's target (in the caller's tenant)."""
+        kind = self.references[name].kind
+        assert isinstance(kind, Reference) and kind.target is not None
+        target = kind.target.collection_path.strip("/")
+        path = urlsplit(url).path if isinstance(url, str) else ""
+        tail = path.rstrip("/").rsplit("/", 1)
+        if len(tail) != 2 or not tail[0].lower().endswith(target.lower()):
+            return ctx.error(
+                400,
+                "BadRequest",
+                f"Invalid request body: {name}@odata.bind: {url!r} is not the URL of an object of "
+                f"{kind.target.collection_path}.",
+            )
+        if self.store.get(ctx.tenant_id, tail[1], target) is None:
+            return ctx.error(
+                404,
+                "ResourceNotFound",
+                f"Resource not found: {name}@odata.bind names no "
+                f"{kind.target.odata_type.rsplit('.', 1)[-1]} with id '{tail[1]}'.",
+            )
+        return tail[1]
+
+    def _stamp(self, obj: dict[str, Any], *, created: bool) -> None:
+        """Graph's own values of the read-only fields after a write."""
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        for field in self.spec.read_only:
+            obj[field.graph_name] = field.kind.written(obj.get(field.graph_name), created=created, now=now)
 
     def _body(self, request: Request, ctx: GraphContext) -> dict[str, Any] | Response:
         try:
@@ -319,24 +464,108 @@ class Collection:
         if bad is not None:
             return bad
         obj: dict[str, Any] = {"id": str(uuid.uuid4())}
+        if self.spec.mixed_collection:
+            obj["@odata.type"] = self.spec.odata_type  # what tells the types of the collection apart
         for field in self.spec.fields:
-            if field.graph_name in body:
-                obj[field.graph_name] = field.kind.normalise_graph(body[field.graph_name])
+            member = field.kind.body_member(field.graph_name)
+            if field.read_only:
+                obj[field.graph_name] = self.defaults.get(field.graph_name)
+            elif field.graph_name in self.references and member in body:
+                bound = self._bound(ctx, field.graph_name, body[member])
+                if isinstance(bound, Response):
+                    return bound
+                obj[field.graph_name] = bound
+            elif member is not None and member in body:
+                obj[field.graph_name] = field.kind.normalise_graph(body[member])
+            elif member is None:
+                obj[field.graph_name] = []  # written by its action, none yet
             else:
                 obj[field.graph_name] = self.defaults.get(field.graph_name)
+        self._stamp(obj, created=True)
         self.store.insert(ctx.tenant_id, obj, self.key)
         location = f"{ctx.base}/beta/{self.path}/{obj['id']}"
-        return Response.json(201, self._entity(ctx, obj), [("Location", location)])
+        return Response.json(
+            201, self._entity(ctx, self._present(ctx, obj, None, {})), [("Location", location)]
+        )
 
     def get(self, request: Request, ctx: GraphContext, oid: str) -> Response:
         try:
             selected = parse_select(self.spec, request.query.get("$select"))
+            expanded = parse_expand(self.spec, request.query.get("$expand"))
         except FilterError as exc:
             return ctx.error(400, "BadRequest", str(exc))
         obj = self.store.get(ctx.tenant_id, oid, self.key)
         if obj is None:
             return self._not_found(ctx, oid)
-        return Response.json(200, self._entity(ctx, _project(obj, selected)))
+        return Response.json(200, self._entity(ctx, self._present(ctx, obj, selected, expanded)))
+
+    def act(self, request: Request, ctx: GraphContext, oid: str, action: str) -> Response:
+        """A bound action that writes a whole object set (`POST …/{id}/assign`): the set is replaced;
+        Graph answers 200 with the items as stored."""
+        body = self._body(request, ctx)
+        if isinstance(body, Response):
+            return body
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
+        if obj is None:
+            return self._not_found(ctx, oid)
+        field = self.actions[action]
+        kind = field.kind
+        assert isinstance(kind, ObjectSet)
+        raw = body.get(kind.codec.action_member)
+        unknown = sorted(set(body) - {kind.codec.action_member})
+        if unknown or not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
+            what = f"unknown property {unknown[0]!r}" if unknown else "expected a list of objects"
+            return ctx.error(400, "BadRequest", f"Invalid request body: {kind.codec.action_member}: {what}.")
+        items = [kind.codec.from_graph(i) for i in raw]
+        problem = (
+            "a target this service does not know" if any(i is None for i in items) else kind.check(items)
+        )
+        if problem:
+            return ctx.error(
+                400, "BadRequest", f"Invalid request body: {kind.codec.action_member}: {problem}."
+            )
+        stored = [{**kind.codec.to_graph(i), "id": f"{oid}_{n}"} for n, i in enumerate(kind.plain(items))]
+        obj[field.graph_name] = stored
+        self._stamp(obj, created=False)
+        self.store.replace(ctx.tenant_id, oid, obj, self.key)
+        return Response.json(
+            200, {"@odata.context": f"{ctx.base}/beta/$metadata#Collection", "value": stored}
+        )
+
+    def navigation(self, ctx: GraphContext, oid: str, nav: str) -> Response:
+        """`GET …/{id}/assignments`: the set an action wrote."""
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
+        if obj is None:
+            return self._not_found(ctx, oid)
+        return Response.json(
+            200, {"@odata.context": f"{ctx.base}/beta/$metadata#{nav}", "value": obj.get(nav) or []}
+        )
+
+    def related(self, ctx: GraphContext, oid: str, nav: str) -> Response:
+        """`GET …/{id}/derivedCredentialSettings`: the related object (404 when none is bound)."""
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
+        if obj is None:
+            return self._not_found(ctx, oid)
+        related = self._related_object(ctx, obj.get(nav), nav, None)
+        if related is None:
+            return ctx.error(404, "ResourceNotFound", f"Resource not found for the segment '{nav}'.")
+        return Response.json(200, related)
+
+    def put_ref(self, request: Request, ctx: GraphContext, oid: str, nav: str) -> Response:
+        """`PUT …/{id}/<navigation>/$ref` with `{"@odata.id": url}`: bind another object (204)."""
+        body = self._body(request, ctx)
+        if isinstance(body, Response):
+            return body
+        obj = self.store.get(ctx.tenant_id, oid, self.key)
+        if obj is None:
+            return self._not_found(ctx, oid)
+        bound = self._bound(ctx, nav, body.get("@odata.id"))
+        if isinstance(bound, Response):
+            return bound
+        obj[nav] = bound
+        self._stamp(obj, created=False)
+        self.store.replace(ctx.tenant_id, oid, obj, self.key)
+        return Response(204)
 
     def update(self, request: Request, ctx: GraphContext, oid: str) -> Response:
         body = self._body(request, ctx)
@@ -349,12 +578,21 @@ class Collection:
         if bad is not None:
             return bad
         for key, value in body.items():
-            if key in self.spec.by_graph_name:
-                obj[key] = normalise(key, value, self.spec)
+            field = self.spec.by_body_member.get(key)
+            if field is None or field.read_only:
+                continue
+            if field.graph_name in self.references:
+                bound = self._bound(ctx, field.graph_name, value)
+                if isinstance(bound, Response):
+                    return bound
+                obj[field.graph_name] = bound
+            else:
+                obj[field.graph_name] = normalise(field.graph_name, value, self.spec)
+        self._stamp(obj, created=False)
         if not self.store.replace(ctx.tenant_id, oid, obj, self.key):
             return self._not_found(ctx, oid)
         if self.patch_status == 200:
-            return Response.json(200, self._entity(ctx, obj))
+            return Response.json(200, self._entity(ctx, self._present(ctx, obj, None, {})))
         return Response(204)
 
     def delete(self, ctx: GraphContext, oid: str) -> Response:
@@ -362,15 +600,20 @@ class Collection:
             return self._not_found(ctx, oid)
         return Response(204)
 
-    def list(self, request: Request, ctx: GraphContext) -> Response:
+    def list(self, request: Request, ctx: GraphContext, *, typed: bool = True) -> Response:
+        """The collection's objects; in a mixed collection, only this spec's type when `typed` (a
+        list cast to it), else every type's, each with its own `@odata.type`."""
         q = request.query
         try:
             equals = parse_filter(q["$filter"], self.filterable) if "$filter" in q else []
             after = _decode_skiptoken(q["$skiptoken"]) if "$skiptoken" in q else 0
         except FilterError as exc:
             return ctx.error(400, "BadRequest", f"Invalid filter clause: {exc}.")
+        if self.spec.mixed_collection and typed:
+            equals = [*equals, (ODATA_TYPE, self.spec.odata_type)]
         try:
-            selected = parse_select(self.spec, q.get("$select"))
+            selected = parse_select(self.spec, q.get("$select")) if typed else None
+            expanded = parse_expand(self.spec, q.get("$expand")) if typed else {}
         except FilterError as exc:
             return ctx.error(400, "BadRequest", str(exc))
         size = self.page_size
@@ -387,14 +630,18 @@ class Collection:
         page, more = rows[:size], len(rows) > size
         payload: dict[str, Any] = {
             "@odata.context": f"{ctx.base}/beta/$metadata#{self.path}",
-            "value": [{"@odata.type": self.spec.odata_type, **_project(obj, selected)} for _, obj in page],
+            "value": [
+                {"@odata.type": self.spec.odata_type, **self._present(ctx, obj, selected, expanded)}
+                for _, obj in page
+            ],
         }
         if q.get("$count", "").strip().lower() == "true":  # Graph's total of matching objects
             payload["@odata.count"] = len(self.store.list(ctx.tenant_id, collection=self.key, equals=equals))
         if more and page:
-            params = {k: v for k, v in q.items() if k in ("$filter", "$top", "$select")}
+            params = {k: v for k, v in q.items() if k in ("$filter", "$top", "$select", "$expand")}
             params["$skiptoken"] = _encode_skiptoken(page[-1][0])
-            payload["@odata.nextLink"] = f"{ctx.base}/beta/{self.path}?{urlencode(params)}"
+            cast = f"/{self.cast}" if self.spec.mixed_collection and typed else ""
+            payload["@odata.nextLink"] = f"{ctx.base}/beta/{self.path}{cast}?{urlencode(params)}"
         return Response.json(200, payload)
 
     def _not_found(self, ctx: GraphContext, oid: str) -> Response:

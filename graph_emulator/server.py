@@ -60,6 +60,7 @@ from intune_model.address import (
     ENV_GRAPH_ENDPOINT,
     ENV_TENANT_ID,
 )
+from intune_model.schema import ResourceSpec
 
 CA_NAME = "ca.pem"
 MAX_BODY = 1 << 20
@@ -410,10 +411,23 @@ class GraphEmulator:
         obj = self.store.get(None, object_id)
         if obj is None:
             raise KeyError(object_id)
+        spec = self._spec_of(obj, self.store.collection_of(object_id) or "")
         for key, value in changes.items():
-            obj[key] = normalise(key, value)
+            obj[key] = value if spec is None else normalise(key, value, spec)
         self.store.replace(None, object_id, obj)
         return obj
+
+    @staticmethod
+    def _spec_of(obj: Mapping[str, Any], collection: str) -> ResourceSpec | None:
+        """The spec of a stored object: its collection's, told by `@odata.type` in a mixed one."""
+        from intune_model.registry import specs
+
+        for spec in specs():
+            if spec.collection_path.strip("/") == collection and (
+                not spec.mixed_collection or obj.get("@odata.type") == spec.odata_type
+            ):
+                return spec
+        return None
 
     def delete_object(self, object_id: str) -> bool:
         """Delete a stored object out of band; False when there was none."""

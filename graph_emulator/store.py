@@ -36,6 +36,8 @@ _PROPERTY = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 def _column(prop: str) -> str:
     if prop == "id":
         return "id"
+    if prop == "@odata.type":  # the type of an object of a mixed collection
+        return """json_extract(body, '$."@odata.type"')"""
     if not _PROPERTY.match(prop):
         raise ValueError(f"not a property name: {prop!r}")
     return f"json_extract(body, '$.{prop}')"
