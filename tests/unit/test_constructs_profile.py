@@ -225,7 +225,8 @@ def test_file_errors_name_the_line_type_and_field(tmp_path: Path) -> None:
             {{"key": "p", "display_name": "P", "issuer": "purebred", "help_url": {{"ref": "q"}}}}
           ],
           "{PROFILE}": [
-            {{"key": "q", "display_name": "Q", "derived_credential_id": {{"ref": "p"}}, "assignment": [{{"target": "group"}}]}}
+            {{"key": "q", "display_name": "Q", "derived_credential_id": {{"ref": "p"}},
+              "assignment": [{{"target": "group"}}]}}
           ],
           "intune_nothing": []
         }}}}
@@ -237,7 +238,7 @@ def test_file_errors_name_the_line_type_and_field(tmp_path: Path) -> None:
     assert (
         f"{path}:3: resources['intune_derived_credential'][0] (key 'p'): help_url: takes no reference" in text
     )
-    assert f"{path}:6: resources['{PROFILE}'][0] (key 'q'): assignment: group_id is required" in text
+    assert f"{path}:6: resources['{PROFILE}'][0] (key 'q'): assignment: group_id is required" in text, text
     assert "resources['intune_nothing']: unknown resource type; allowed: intune_derived_credential, " in text
 
 
