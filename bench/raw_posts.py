@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from bench.env import ISSUERS
-from intune_model import COLLECTION_PATH, ODATA_TYPE
+from intune_model.resources.derived_credential import SPEC
 
 
 def token(env: Mapping[str, str], http: httpx.Client) -> str:
@@ -33,11 +33,11 @@ def raw_posts(env: Mapping[str, str], count: int, parallel: int = 10) -> float:
     limits = httpx.Limits(max_connections=parallel, max_keepalive_connections=parallel)
     with httpx.Client(verify=env["SSL_CERT_FILE"], limits=limits, timeout=60) as http:
         headers = {"Authorization": f"Bearer {token(env, http)}"}
-        url = f"{env['INTUNE_GRAPH_ENDPOINT']}/beta{COLLECTION_PATH}"
+        url = f"{env['INTUNE_GRAPH_ENDPOINT']}/beta{SPEC.collection_path}"
 
         def post(i: int) -> None:
             body = {
-                "@odata.type": ODATA_TYPE,
+                "@odata.type": SPEC.odata_type,
                 "displayName": f"Derived credentials {i}",
                 "issuer": ISSUERS[i % len(ISSUERS)],
             }

@@ -54,9 +54,9 @@ def _client(env: dict[str, str]) -> Iterator[Any]:
 
 
 def strategies(client: Any, ids: list[str]) -> dict[str, Callable[[], float]]:
-    from intune_model.registry import default_spec
+    from intune_model.registry import spec_named
 
-    spec = default_spec()
+    spec = spec_named("derived_credential")
     COLLECTION_PATH, SELECT = spec.collection_path, spec.graph_select
 
     pool = ThreadPoolExecutor(PARALLELISM)
@@ -83,9 +83,9 @@ def strategies(client: Any, ids: list[str]) -> dict[str, Callable[[], float]]:
 
 def measure(repeats: int = 5) -> dict[str, float]:
     """Median seconds of each strategy."""
-    from intune_model.registry import default_spec
+    from intune_model.registry import spec_named
 
-    COLLECTION_PATH = default_spec().collection_path
+    COLLECTION_PATH = spec_named("derived_credential").collection_path
     scratch = Path(tempfile.mkdtemp(prefix="intune-bench-reads-"))
     emulator = Emulator(scratch, ("--latency", str(LATENCY_S), "--page-size", str(PAGE_SIZE))).start()
     try:

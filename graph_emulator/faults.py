@@ -330,12 +330,13 @@ class FaultPlan(Faults):
             obj[member] = f"{current},{UNKNOWN_MEMBER}" if flags and current else UNKNOWN_MEMBER
         if self.subtype_answers:
             obj["@odata.type"] = f"{obj.get('@odata.type') or '#microsoft.graph.entity'}{SUBTYPE_SUFFIX}"
-            obj["roleScopeTagIds"] = ["0"]
+            obj[SUBTYPE_PROPERTY] = True  # a property only the derived type has
         return obj
 
 
 UNKNOWN_MEMBER = "unknownFutureValue"  # the member Graph adds to evolvable enums
 SUBTYPE_SUFFIX = "Preview"  # a made-up derived type: `...DerivedCredentialSettingsPreview`
+SUBTYPE_PROPERTY = "previewEnabled"  # a made-up property of that derived type
 
 
 def _is_flags(graph_name: str) -> bool:

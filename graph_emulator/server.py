@@ -391,15 +391,12 @@ class GraphEmulator:
         return [obj for _, obj in self.store.list((tenant_id or self.tenant_id).lower(), collection=key)]
 
     def put_object(
-        self, obj: Mapping[str, Any], tenant_id: str | None = None, collection: str | None = None
+        self, obj: Mapping[str, Any], tenant_id: str | None = None, *, collection: str
     ) -> dict[str, Any]:
         """Store an object as if created in the portal (no HTTP, no validation): in `tenant_id` (the
-        primary tenant when None) and `collection` (a spec's collection path; the default spec's
-        when None). It must carry its `id`. Returns it."""
-        from intune_model.registry import default_spec
-
-        path = collection if collection is not None else default_spec().collection_path
-        self.store.insert((tenant_id or self.tenant_id).lower(), dict(obj), collection=path.strip("/"))
+        primary tenant when None) and `collection` (a spec's collection path; an object of a mixed
+        collection carries its `@odata.type`). It must carry its `id`. Returns it."""
+        self.store.insert((tenant_id or self.tenant_id).lower(), dict(obj), collection=collection.strip("/"))
         return dict(obj)
 
     def get_object(self, object_id: str) -> dict[str, Any] | None:

@@ -91,7 +91,7 @@ class AssignmentCodec(ItemCodec):
         filter_type = target.get(_FILTER_TYPE)
         return {
             "target": name,
-            "group_id": target.get(_GROUP_ID) if name in GROUP_TARGETS else None,
+            "group_id": target.get(_GROUP_ID),
             "filter_id": target.get(_FILTER_ID) or None,
             "filter_type": None if filter_type in (None, _NO_FILTER) else filter_type,
         }

@@ -69,7 +69,7 @@ class MessageError(IntuneError):
 class SettingsInvalid(ProblemsError):
     """Every problem in one resource input at once; each names the field and what is allowed."""
 
-    def __init__(self, problems: list[tuple[str, str]], subject: str = "DerivedCredentialSettings"):
+    def __init__(self, problems: list[tuple[str, str]], subject: str):
         self.subject = subject
         lines = "\n".join(f"  - {field}: {message}" for field, message in problems)
         super().__init__(problems, f"invalid {subject}:\n{lines}", "Invalid value for ")

@@ -549,26 +549,30 @@ class ObjectSet(Kind):
         if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
             return f"expected a set of {self.noun}s, got {value!r}"
         items = list(value)
+        problems: list[str] = []
         for item in items:
             if not isinstance(item, Mapping):
                 return f"expected a {self.noun} object, got {item!r}"
-            for f in self.item:
-                given = item.get(f.name)
-                if given is None:
-                    if f.required:
-                        hint = f"; allowed values: {allowed_list(f.allowed)}" if f.allowed else ""
-                        return f"{f.name} is required in every {self.noun}{hint}"
-                elif problem := f.kind.check(given):
-                    return f"{f.name}: {problem}"
-            unknown = sorted(set(item) - {f.name for f in self.item})
-            if unknown:
-                names = allowed_list(f.name for f in self.item)
-                return f"unknown {self.noun} attribute {unknown[0]!r}; allowed: {names}"
-            for problem in self.codec.item_problems(item):
-                return problem
-        for problem in self.codec.set_problems([self._shape(i) for i in items]):
-            return problem
-        return None
+            problems.extend(self._item_problems(item))
+        if not problems:
+            problems.extend(self.codec.set_problems([self._shape(i) for i in items]))
+        return "; ".join(dict.fromkeys(problems)) or None
+
+    def _item_problems(self, item: Mapping[str, Any]) -> list[str]:
+        problems = []
+        for f in self.item:
+            given = item.get(f.name)
+            if given is None:
+                if f.required:
+                    hint = f"; allowed values: {allowed_list(f.allowed)}" if f.allowed else ""
+                    problems.append(f"{f.name} is required in every {self.noun}{hint}")
+            elif problem := f.kind.check(given):
+                problems.append(f"{f.name}: {problem}")
+        unknown = sorted(set(item) - {f.name for f in self.item})
+        if unknown:
+            names = allowed_list(f.name for f in self.item)
+            problems.append(f"unknown {self.noun} attribute {unknown[0]!r}; allowed: {names}")
+        return problems or self.codec.item_problems(item)
 
     def rules(self) -> tuple[str, str]:
         return f"a set of {self.noun}s ({allowed_list(f.name for f in self.item)})", ""

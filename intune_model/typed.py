@@ -38,9 +38,9 @@ class SpecModel(BaseModel):
 
 @cache
 def model_for(spec: ResourceSpec) -> type[SpecModel]:
-    """The pydantic model of a spec's user-settable fields."""
+    """The pydantic model of a spec's user-settable fields (read-only ones are Graph's)."""
     definitions: dict[str, Any] = {}
-    for f in spec.fields:
+    for f in spec.settable:
         annotation: Any = f.kind.python_type if f.required else f.kind.python_type | None
         definitions[f.name] = (
             annotation,
@@ -75,4 +75,4 @@ def validate_model(
 def state_from_model(model: BaseModel) -> dict[str, Any]:
     """Terraform-named plain values (sets as sorted lists) of a validated model."""
     spec: ResourceSpec = type(model).resource_spec  # type: ignore[attr-defined]
-    return {f.name: spec.plain(f.name, getattr(model, f.name)) for f in spec.fields}
+    return {f.name: spec.plain(f.name, getattr(model, f.name)) for f in spec.settable}

@@ -95,7 +95,7 @@ class SettingsEntry:
 
     Example::
 
-        SettingsEntry("entrust", validate_settings({"display_name": "Entrust", "issuer": "entrustDatacard"}))
+        SettingsEntry("entrust", validate_model(SPEC, {"display_name": "Entrust", "issuer": "xTec"}))
     """
 
     key: str

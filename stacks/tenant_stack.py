@@ -49,7 +49,7 @@ class TenantStack(cdktf.TerraformStack):
     Example::
 
         app = cdktf.App()
-        entry = SettingsEntry("entrust", validate_settings({"display_name": "Entrust",
+        entry = SettingsEntry("entrust", validate_model(SPEC, {"display_name": "Entrust",
                                                             "issuer": "entrustDatacard"}))
         TenantStack(app, "intune-example", settings=[entry])
         app.synth()

@@ -80,8 +80,23 @@ def _object_items(attribute: Mapping[str, Any], spec: ResourceSpec | None) -> li
     tf_type = attribute["type"]
     if not (isinstance(tf_type, list) and isinstance(tf_type[1], list) and tf_type[1][0] == "object"):
         return []
-    described = {"id": "Graph id.", **{f.name: f.description for f in (spec.fields if spec else ())}}
+    fields = list(spec.fields) if spec else []
+    nested = [item for f in fields for item in f.kind.block_fields()]
+    described = {"id": "Graph id.", **{f.name: f.description for f in [*fields, *nested]}}
     return [f"  - `{n}` ({type_name(t)}) {described.get(n, '')}".rstrip() for n, t in tf_type[1][1].items()]
+
+
+def _block_items(name: str, block: Mapping[str, Any]) -> list[str]:
+    """A nested block (repeated, a set) and its attributes."""
+    inner = block["block"]
+    text = f"- `{name}` (Block {block['nesting_mode'].title()}) {(inner.get('description') or '').strip()}"
+    lines = [text.rstrip()]
+    for attr_name, attribute in inner["attributes"].items():
+        need = "required" if attribute.get("required") else "optional"
+        lines.append(
+            f"  - `{attr_name}` ({type_name(attribute['type'])}, {need}) {attribute.get('description', '')}".rstrip()
+        )
+    return lines
 
 
 def reference(schema: Schema, spec: ResourceSpec | None = None) -> str:
@@ -97,6 +112,8 @@ def reference(schema: Schema, spec: ResourceSpec | None = None) -> str:
         )
         groups[group].append(_item(name, attribute))
         groups[group].extend(_object_items(attribute, spec))
+    for name, block in schema["block"].get("block_types", {}).items():
+        groups.setdefault("Blocks", []).extend(_block_items(name, block))
     parts = []
     for title, items in groups.items():
         if items:
@@ -374,7 +391,7 @@ def undocumented(directory: Path, schema: Schema | None = None) -> list[str]:
     for relative, block in blocks:
         path = directory / relative
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-        for name in block["block"]["attributes"]:
+        for name in [*block["block"]["attributes"], *block["block"].get("block_types", {})]:
             if f"- `{name}` (" not in text:
                 missing.append(f"{relative}: {name}")
     return missing

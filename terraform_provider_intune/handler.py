@@ -173,7 +173,9 @@ class Handler:
 
     def _matching(self, props: Mapping[str, Any]) -> list[str]:
         key = self.spec.by_name[self.spec.adoption_key]
-        listed = self._client.list(self.listing, odata.eq(key.graph_name, str(props[key.name])))
+        listed = self._client.list(
+            self.listing, odata.eq(key.graph_name, str(props[key.name])), expand=self.spec.graph_expand
+        )
         return self._ledger.candidates(props, listed, before=set(), spec=self.spec)
 
     def _adopt_unreadable_create(

@@ -18,7 +18,7 @@ T = TypeVar("T")
 def guard(
     diags: Diagnostics,
     call: Callable[[], T],
-    spec: ResourceSpec | None = None,
+    spec: ResourceSpec,
     on_error: T | None = None,
     tenant: str | None = None,
 ) -> T | None:
@@ -33,7 +33,7 @@ def guard(
         return call()
     except IntuneError as exc:
         for summary, detail, attribute in exc.diagnostics():
-            if isinstance(exc, GraphError) and spec is not None:
+            if isinstance(exc, GraphError):
                 from terraform_provider_intune.handler import attribute_for
 
                 attribute = attribute_for(exc, spec)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
-from intune_model import FIELDS
+from intune_model.resources.derived_credential import SPEC
 from tests.terraform_support import Workdir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +118,7 @@ def test_cdktf_cli_lifecycle(project: Path, cli_env: dict[str, str], emu: GraphE
     cdktf(project, cli_env, "synth", "--hcl")
     stack_dir = project / "cdktf.out" / "stacks" / STACK
     hcl = (stack_dir / "cdk.tf").read_text()
-    for spec in FIELDS:
+    for spec in SPEC.fields:
         assert spec.name in hcl
     hcl_dir = project / "hcl" / STACK
     hcl_dir.mkdir(parents=True)

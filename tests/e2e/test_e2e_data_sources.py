@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
-from intune_model import COLLECTION_PATH, RESOURCE_TYPE, to_graph
+from intune_model import RESOURCE_TYPE
+from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.config import resolve
 from tests.terraform_support import Workdir
 
@@ -58,7 +59,7 @@ def seeded(emu: GraphEmulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str
     ]
     ids: dict[str, str] = {}
     for i, obj in enumerate(objects):
-        created = client.create(COLLECTION_PATH, to_graph(obj))
+        created = client.create(SPEC.collection_path, SPEC.to_graph(obj))
         ids[obj["display_name"] if i < 3 else "Twin-2"] = created["id"]
     emu.requests.clear()
     return ids

@@ -16,7 +16,7 @@ import cdktf
 import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
-from intune_model import COLLECTION_PATH, Issuer, to_graph
+from intune_model.resources.derived_credential import SPEC, Issuer
 from stacks import build_app, load_config
 from terraform_provider_intune.config import resolve
 from tests.terraform_support import Workdir
@@ -59,7 +59,7 @@ def tenant(emu: GraphEmulator) -> list[str]:
         from intune_graph import open_client
 
         client = open_client(resolve({}))
-        ids = [client.create(COLLECTION_PATH, to_graph(s))["id"] for s in portal_settings(50)]
+        ids = [client.create(SPEC.collection_path, SPEC.to_graph(s))["id"] for s in portal_settings(50)]
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -21,11 +21,13 @@ import pytest
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import RESOURCE_TYPE
 from intune_model.address import ENV_CLIENT_SECRET
+from intune_model.registry import spec_named
 from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
 
 HCL = Path(__file__).parents[1] / "hcl"
+SETTINGS = spec_named("derived_credential").collection_path
 INCONSISTENT = re.compile(r"inconsistent (result|final plan)|produced an (invalid|unexpected)", re.IGNORECASE)
 SECRET_NAME = "Sensitive-display-name-7Q2x"
 
@@ -243,6 +245,7 @@ def test_import_blocks_target_refresh_only_state_commands_and_workspaces(
                 "notificationType": "none",
                 "renewalThresholdPercentage": None,
             },
+            collection=SETTINGS,
         )
         existing[key] = oid
     tf = Hcl(tmp_path / "cli", cli_config, emu.env(), "cli")

@@ -20,7 +20,7 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 from intune_model import RESOURCE_TYPE
-from tests.e2e.test_e2e_hcl_idioms import Hcl
+from tests.e2e.test_e2e_hcl_idioms import SETTINGS, Hcl
 
 pytestmark = pytest.mark.e2e
 
@@ -101,7 +101,9 @@ def test_one_provider_block_serves_an_estate_of_tenants(
     # adoption: objects made in the portal of two tenants, by import blocks with for_each and
     # `<tenant>/<id>`; then one more with `terraform import`
     made = {
-        key: emu.put_object(portal_object(f"Made in the portal ({key})"), tenant_id=tenant)
+        key: emu.put_object(
+            portal_object(f"Made in the portal ({key})"), tenant_id=tenant, collection=SETTINGS
+        )
         for key, tenant in (("alpha", alpha), ("beta", beta))
     }
     existing = {key: {"tenant": tenants[key], "id": obj["id"]} for key, obj in made.items()}
@@ -112,7 +114,7 @@ def test_one_provider_block_serves_an_estate_of_tenants(
     assert code == 0, plan
     assert tf.instances()[f'{RESOURCE_TYPE}.adopted["beta"]']["tenant_id"] == beta
 
-    late = emu.put_object(portal_object("Made in the portal (gamma)"), tenant_id=alpha)
+    late = emu.put_object(portal_object("Made in the portal (gamma)"), tenant_id=alpha, collection=SETTINGS)
     existing["gamma"] = {"tenant": alpha, "id": late["id"]}
     variables(tf, tenants, existing)
     address = f'{RESOURCE_TYPE}.adopted["gamma"]'

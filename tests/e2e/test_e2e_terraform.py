@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
-from intune_model import ODATA_TYPE, RESOURCE_TYPE
+from intune_model import RESOURCE_TYPE
+from intune_model.resources.derived_credential import SPEC
 from tests.terraform_support import Workdir, config
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +53,7 @@ def test_lifecycle(tf: Workdir, emu: GraphEmulator) -> None:
     assert len(posts) == 2
     post = next(r.body for r in posts if r.body["displayName"] == PUREBRED["display_name"])
     assert post == {
-        "@odata.type": ODATA_TYPE,
+        "@odata.type": SPEC.odata_type,
         "displayName": "Purebred derived credentials",
         "issuer": "purebred",
         "helpUrl": "https://example.com/help",
@@ -79,7 +80,7 @@ def test_lifecycle(tf: Workdir, emu: GraphEmulator) -> None:
     emu.requests.clear()
     tf.apply()
     patches = [r for r in emu.requests if r.method == "PATCH"]
-    assert len(patches) == 1 and patches[0].body["@odata.type"] == ODATA_TYPE
+    assert len(patches) == 1 and patches[0].body["@odata.type"] == SPEC.odata_type
     assert set(patches[0].body) == {"@odata.type", "displayName", "notificationType"}
     assert by_id(emu)[outputs["purebred_id"]]["displayName"] == PUREBRED["display_name"]
     assert tf.outputs()["purebred_id"] == outputs["purebred_id"]

@@ -40,7 +40,12 @@ def test_registry_layout() -> None:
         "resources/derived_credential.md",
         "data-sources/derived_credential.md",
         "data-sources/derived_credentials.md",
+        "resources/ios_derived_credential_profile.md",
+        "data-sources/ios_derived_credential_profile.md",
+        "data-sources/ios_derived_credential_profiles.md",
     }
+    profile = (DOCS / "resources" / "ios_derived_credential_profile.md").read_text()
+    assert "### Blocks" in profile and "- `assignment` (Block Set)" in profile
     resource = (DOCS / "resources" / "derived_credential.md").read_text()
     for section in ("## Example Usage", "### Required", "### Optional", "### Read-Only", "## Import"):
         assert section in resource

@@ -18,7 +18,7 @@ from azure.identity import ClientSecretCredential
 
 from graph_emulator import GraphEmulator, start_emulator
 from graph_emulator.cli import main as cli_main
-from intune_model import ODATA_TYPE
+from intune_model.resources.derived_credential import SPEC
 
 COLLECTION = "/beta/deviceManagement/derivedCredentials"
 
@@ -152,13 +152,13 @@ def test_expired_token_is_refused(tmp_path: Path) -> None:
 def test_post_fills_server_defaults(client: httpx.Client, emu: GraphEmulator) -> None:
     r = client.post(
         COLLECTION,
-        json={"@odata.type": ODATA_TYPE, "displayName": "Purebred", "issuer": "purebred"},
+        json={"@odata.type": SPEC.odata_type, "displayName": "Purebred", "issuer": "purebred"},
         headers={"client-request-id": "abc-123"},
     )
     assert r.status_code == 201
     body = r.json()
     uuid.UUID(body["id"])
-    assert body["@odata.type"] == ODATA_TYPE
+    assert body["@odata.type"] == SPEC.odata_type
     assert body["@odata.context"].endswith("/beta/$metadata#deviceManagement/derivedCredentials/$entity")
     assert body["notificationType"] == "none"
     assert body["renewalThresholdPercentage"] == 0
@@ -263,10 +263,12 @@ def test_patch_merges_and_answers_200_with_the_object_by_default(client: httpx.C
     created = create(client, helpUrl="https://example.com/help")
     r = client.patch(
         f"{COLLECTION}/{created['id']}",
-        json={"@odata.type": ODATA_TYPE, "notificationType": "email,companyPortal", "helpUrl": None},
+        json={"@odata.type": SPEC.odata_type, "notificationType": "email,companyPortal", "helpUrl": None},
     )
     assert r.status_code == 200, "the update page documents 200 OK with the object"
-    assert r.json()["@odata.type"] == ODATA_TYPE and r.json()["notificationType"] == "companyPortal,email"
+    assert (
+        r.json()["@odata.type"] == SPEC.odata_type and r.json()["notificationType"] == "companyPortal,email"
+    )
     after = client.get(f"{COLLECTION}/{created['id']}").json()
     assert after["notificationType"] == "companyPortal,email"
     assert after["helpUrl"] is None

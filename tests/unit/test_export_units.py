@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from intune_model import ODATA_TYPE
+from intune_model.resources.derived_credential import SPEC
 from stacks import parse_config
 from terraform_provider_intune.export import export_config, settings_key
 from terraform_provider_intune.progress import Progress
@@ -23,7 +23,7 @@ def test_keys_are_valid_unique_and_readable() -> None:
 def test_entries_leave_out_server_defaults_and_carry_the_id() -> None:
     objects = [
         {
-            "@odata.type": ODATA_TYPE,
+            "@odata.type": SPEC.odata_type,
             "id": "a",
             "displayName": "A",
             "issuer": "purebred",
@@ -41,7 +41,7 @@ def test_entries_leave_out_server_defaults_and_carry_the_id() -> None:
         },
         {"id": "c", "displayName": " ", "issuer": "xTec"},  # Graph holds what the schema refuses
     ]
-    config, skipped = export_config(objects, stack_name="t", provider={"tenant_id": "contoso"})
+    config, skipped = export_config(objects, stack_name="t", provider={"tenant_id": "contoso"}, spec=SPEC)
     entries = config["stacks"][0]["settings"]
     assert entries == [
         {"key": "a", "import_id": "a", "display_name": "A", "issuer": "purebred"},

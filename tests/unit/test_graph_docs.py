@@ -16,10 +16,9 @@ import pytest
 
 from graph_emulator import GraphEmulator, start_emulator
 from intune_graph import GraphClient
-from intune_model import ODATA_TYPE, from_graph, to_graph
 from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.data_sources import find_all
-from terraform_provider_intune.handler import DerivedCredentialHandler
+from terraform_provider_intune.handler import Handler
 from tests.scripted_graph import FAST, StaticToken
 
 DOCS = Path(__file__).parents[1] / "fixtures" / "graph_docs"
@@ -51,18 +50,18 @@ def test_each_fixture_names_its_page(name: str) -> None:
 
 
 def test_the_model_writes_the_documented_create_and_update_bodies() -> None:
-    assert to_graph(STATE) == page("create")["request"]["body"]
-    assert to_graph(STATE) == page("update")["request"]["body"]
+    assert SPEC.to_graph(STATE) == page("create")["request"]["body"]
+    assert SPEC.to_graph(STATE) == page("update")["request"]["body"]
 
 
 @pytest.mark.parametrize("name", ["create", "update"])
 def test_the_model_reads_the_documented_entity_answers(name: str) -> None:
-    assert from_graph(page(name)["response"]["body"]) == {"id": DOC_ID, **STATE}
+    assert SPEC.from_graph(page(name)["response"]["body"]) == {"id": DOC_ID, **STATE}
 
 
 def test_the_model_reads_each_object_of_the_documented_list() -> None:
     [listed] = page("list")["response"]["body"]["value"]
-    assert from_graph(listed) == {"id": DOC_ID, **STATE}
+    assert SPEC.from_graph(listed) == {"id": DOC_ID, **STATE}
 
 
 # ----------------------------------------------------------------------------- the emulator
@@ -137,8 +136,8 @@ def client_for(graph: DocumentedGraph) -> GraphClient:
     return GraphClient("https://graph.test/beta", StaticToken(), http, FAST)
 
 
-def handler_for(graph: DocumentedGraph) -> DerivedCredentialHandler:
-    return DerivedCredentialHandler(client_for(graph))
+def handler_for(graph: DocumentedGraph) -> Handler:
+    return Handler(client_for(graph), spec=SPEC)
 
 
 def test_the_handler_creates_lists_and_updates_with_the_documented_bodies() -> None:
@@ -151,7 +150,7 @@ def test_the_handler_creates_lists_and_updates_with_the_documented_bodies() -> N
     changed = {**STATE, "renewal_threshold_percentage": 10}
     old = {**STATE, "renewal_threshold_percentage": 50}
     assert handler.update(DOC_ID, old, changed) == {"id": DOC_ID, **changed}
-    assert ("PATCH", {"@odata.type": ODATA_TYPE, "renewalThresholdPercentage": 10}) in graph.sent
+    assert ("PATCH", {"@odata.type": SPEC.odata_type, "renewalThresholdPercentage": 10}) in graph.sent
 
     listed = find_all(client_for(graph), SPEC)
     assert listed["ids"] == [DOC_ID] and listed["derived_credentials"] == [{"id": DOC_ID, **STATE}]

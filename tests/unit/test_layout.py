@@ -65,6 +65,12 @@ def _string_constants(path: Path) -> set[str]:
 NOT_FIELDS = {
     ("graph_emulator/identity.py", "issuer"),  # the OIDC discovery document's `issuer`
     ("graph_emulator/oidc.py", "issuer"),  # the same, for the emulator's own OIDC issuer
+    ("intune_model/assignments.py", "assignment"),  # the item's noun in messages
+    ("intune_model/assignments.py", "assignments"),  # Graph's `assign` action body member
+    ("terraform_provider_intune/cli.py", "version"),  # `intune-provider version`
+    ("terraform_provider_intune/docs.py", "description"),  # keys of Terraform's schema JSON
+    ("terraform_provider_intune/plugin/provider.py", "description"),
+    ("terraform_provider_intune/plugin/provider.py", "version"),
 }
 
 
@@ -74,7 +80,7 @@ def test_no_field_name_outside_its_spec() -> None:
 
     names = {n for s in specs() for f in s.fields for n in (f.name, f.graph_name)}
     spec_files = {ROOT / "intune_model" / "resources" / f"{s.name}.py" for s in specs()}
-    allowed = spec_files | {ROOT / "intune_model" / "settings.py"}  # the compatibility aliases
+    allowed = spec_files
     offenders = []
     for package in PRODUCT:
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -154,3 +160,75 @@ def test_validate_and_plan_path_loads_no_pydantic_httpx_or_azure_identity() -> N
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_no_one_resource_layer() -> None:
+    """Nothing speaks for one resource outside its spec: no compatibility module of aliases onto one
+    spec, no `spec: ResourceSpec | None = None` parameter falling back to the first registered spec,
+    no default subject in `SettingsInvalid`, and the first spec taken by default only by the
+    command line's `--resource`."""
+    import intune_model
+    from intune_model.errors import SettingsInvalid
+
+    assert not (ROOT / "intune_model" / "settings.py").exists()
+    assert set(intune_model.__all__) == {
+        "IntuneError",
+        "PROVIDER_SOURCE",
+        "PROVIDER_TYPE",
+        "PROVIDER_VERSION",
+        "RESOURCE_TYPE",
+    }
+    subject = inspect.signature(SettingsInvalid.__init__).parameters["subject"]
+    assert subject.default is inspect.Parameter.empty
+    fallbacks, first_spec = [], []
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            for fn in _functions(path):
+                args = fn.args.args + fn.args.kwonlyargs
+                defaults = [None] * (len(fn.args.args) - len(fn.args.defaults)) + list(fn.args.defaults)
+                defaults += list(fn.args.kw_defaults)
+                for arg, default in zip(args, defaults, strict=True):
+                    annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+                    optional_spec = "ResourceSpec" in annotation and "None" in annotation
+                    # docs.py: the provider's own page has no spec
+                    if (
+                        optional_spec
+                        and default is not None
+                        and relative != "terraform_provider_intune/docs.py"
+                    ):
+                        fallbacks.append(f"{relative}: {fn.name}({arg.arg})")
+            if "default_spec" in path.read_text(encoding="utf-8") and relative not in (
+                "intune_model/registry.py",
+                "terraform_provider_intune/cli.py",
+            ):
+                first_spec.append(relative)
+    assert fallbacks == []
+    assert first_spec == []
+
+
+def test_no_layer_switches_on_a_type_string() -> None:
+    """A field's kind owns its Terraform type, codec, accessor and drift rule: the provider, the
+    handler, the client and the emulator never compare a field's `tf_type` with a literal."""
+    offenders = []
+    for package in ("terraform_provider_intune", "intune_graph", "graph_emulator"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if relative == "terraform_provider_intune/plugin/values.py":
+                continue  # refinements of unknowns, shared with the provider arguments (`FieldLike`)
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Compare) and any(
+                    isinstance(side, ast.Attribute) and side.attr == "tf_type"
+                    for side in [node.left, *node.comparators]
+                ):
+                    offenders.append(f"{relative}:{node.lineno}")
+                keyed = isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Attribute)
+                if keyed and node.slice.attr == "tf_type":  # type: ignore[attr-defined]
+                    offenders.append(f"{relative}:{node.lineno}")
+    assert offenders == []

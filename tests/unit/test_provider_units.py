@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from intune_graph import Connection, GraphError, open_client
-from intune_model import FIELDS
 from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
-from terraform_provider_intune.handler import attribute_for, changed_fields, reconcile
+from terraform_provider_intune.handler import attribute_for, reconcile
 from terraform_provider_intune.mirror import cli_config, install, terraform_platform
 from terraform_provider_intune.plugin.resources import resource_schema
 
@@ -85,30 +84,30 @@ def test_reconcile_ignores_server_values_for_unset_fields_and_keeps_set_spelling
         "notification_types": ["companyPortal", "email"],
         "renewal_threshold_percentage": 0,
     }
-    assert reconcile(PRIOR, server) == PRIOR
+    assert reconcile(PRIOR, server, spec=SPEC) == PRIOR
 
 
 def test_reconcile_reports_drift_on_set_fields() -> None:
     server = {**PRIOR, "display_name": "B", "notification_types": ["none"]}
-    got = reconcile(PRIOR, server)
+    got = reconcile(PRIOR, server, spec=SPEC)
     assert got["display_name"] == "B" and got["notification_types"] == ["none"]
 
 
 def test_changed_fields_compare_sets_semantically() -> None:
-    assert changed_fields(PRIOR, {**PRIOR, "notification_types": ["companyPortal", "email"]}) == []
-    assert changed_fields(PRIOR, {**PRIOR, "help_url": "https://x.example"}) == ["help_url"]
+    assert SPEC.changed_fields(PRIOR, {**PRIOR, "notification_types": ["companyPortal", "email"]}) == []
+    assert SPEC.changed_fields(PRIOR, {**PRIOR, "help_url": "https://x.example"}) == ["help_url"]
 
 
 def test_graph_errors_point_at_the_attribute() -> None:
     err = GraphError(400, "BadRequest", "Invalid value for property 'renewalThresholdPercentage'")
-    assert attribute_for(err) == "renewal_threshold_percentage"
-    assert attribute_for(GraphError(400, "BadRequest", "x", target="issuer")) == "issuer"
-    assert attribute_for(GraphError(500, "InternalServerError", "boom")) is None
+    assert attribute_for(err, spec=SPEC) == "renewal_threshold_percentage"
+    assert attribute_for(GraphError(400, "BadRequest", "x", target="issuer"), spec=SPEC) == "issuer"
+    assert attribute_for(GraphError(500, "InternalServerError", "boom"), spec=SPEC) is None
 
 
 def test_terraform_schema_is_derived_from_the_model() -> None:
     attrs = {a.name: a for a in resource_schema(SPEC).attributes}
-    assert list(attrs) == ["id"] + [f.name for f in FIELDS] + ["tenant_id"]  # the plugin's own last
+    assert list(attrs) == ["id"] + [f.name for f in SPEC.fields] + ["tenant_id"]  # the plugin's own last
     assert attrs["id"].computed and not attrs["id"].optional
     assert attrs["display_name"].required and attrs["issuer"].required
     assert attrs["notification_types"].type.tf_type() == b'["set","string"]'

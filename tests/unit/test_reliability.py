@@ -15,9 +15,10 @@ from graph_emulator import FaultPlan, Request, Response
 from intune_graph import GraphClient, RetryPolicy, WritePacer, odata
 from intune_graph.client import AmbiguousCreate
 from intune_graph.errors import GraphError
+from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.adoption import CreateLedger, fingerprint, matches
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
-from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError
+from terraform_provider_intune.handler import Handler, HandlerError
 from tests.scripted_graph import scripted_client
 
 
@@ -213,24 +214,28 @@ def graph_obj(oid: str, **changes: Any) -> dict[str, Any]:
 
 
 def test_matches_compares_every_field_with_server_defaults_for_unset_ones() -> None:
-    assert matches(PROPS, graph_obj("1"))
-    assert not matches(PROPS, graph_obj("1", issuer="xTec"))
-    assert not matches(PROPS, graph_obj("1", renewalThresholdPercentage=20))  # unset, but not default
-    assert not matches(PROPS, graph_obj("1", helpUrl="https://x"))
-    assert not matches(PROPS, graph_obj("1", notificationType="email"))
+    assert matches(PROPS, graph_obj("1"), spec=SPEC)
+    assert not matches(PROPS, graph_obj("1", issuer="xTec"), spec=SPEC)
+    assert not matches(
+        PROPS, graph_obj("1", renewalThresholdPercentage=20), spec=SPEC
+    )  # unset, but not default
+    assert not matches(PROPS, graph_obj("1", helpUrl="https://x"), spec=SPEC)
+    assert not matches(PROPS, graph_obj("1", notificationType="email"), spec=SPEC)
 
 
 def test_filter_quotes_are_doubled_and_fingerprint_ignores_set_order() -> None:
     assert odata.eq("displayName", "Pure 'bred'") == "displayName eq 'Pure ''bred'''"
-    assert fingerprint(PROPS) == fingerprint({**PROPS, "notification_types": ["companyPortal", "email"]})
-    assert fingerprint(PROPS) != fingerprint({**PROPS, "issuer": "xTec"})
+    assert fingerprint(PROPS, spec=SPEC) == fingerprint(
+        {**PROPS, "notification_types": ["companyPortal", "email"]}, spec=SPEC
+    )
+    assert fingerprint(PROPS, spec=SPEC) != fingerprint({**PROPS, "issuer": "xTec"}, spec=SPEC)
 
 
 def test_candidates_exclude_preexisting_claimed_and_different_objects() -> None:
     ledger = CreateLedger()
     ledger.claim("claimed")
     listed = [graph_obj("old"), graph_obj("claimed"), graph_obj("other", issuer="xTec"), graph_obj("new")]
-    assert ledger.candidates(PROPS, listed, before={"old"}) == ["new"]
+    assert ledger.candidates(PROPS, listed, before={"old"}, spec=SPEC) == ["new"]
 
 
 class FakeGraph:
@@ -243,6 +248,7 @@ class FakeGraph:
         self.retry = RetryPolicy(read_after_write_s=0, absent_after_s=0)
         self.stop = threading.Event()
         self.real = GraphClient("https://g.test/beta", None, httpx.Client())  # type: ignore[arg-type]
+        self.base_url = self.real.base_url
 
     def operation(self, deadline_s: float | None = None) -> Any:
         return self.real.operation(deadline_s)
@@ -259,20 +265,25 @@ class FakeGraph:
         assert isinstance(answer, dict)
         return answer
 
-    def list(self, collection: str, odata_filter: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, collection: str, odata_filter: str | None = None, expand: Any = ()
+    ) -> list[dict[str, Any]]:
         assert odata_filter == odata.eq("displayName", PROPS["display_name"])
         return self.lists.pop(0) if len(self.lists) > 1 else self.lists[0]
 
-    def get_after_write(self, collection: str, item_id: str, grace_s: float | None = None) -> Any:
+    def get_after_write(
+        self, collection: str, item_id: str, grace_s: float | None = None, judge: Any = None, expand: Any = ()
+    ) -> Any:
         return {"id": item_id}
 
 
-def handler_for(graph: FakeGraph) -> tuple[DerivedCredentialHandler, list[str]]:
+def handler_for(graph: FakeGraph) -> tuple[Handler, list[str]]:
     warnings: list[str] = []
-    handler = DerivedCredentialHandler(
+    handler = Handler(
         graph,  # type: ignore[arg-type]
         warn=lambda summary, detail: warnings.append(summary + ": " + detail),
         ledger=CreateLedger(),
+        spec=SPEC,
     )
     return handler, warnings
 
@@ -308,10 +319,10 @@ def test_an_object_claimed_by_an_earlier_create_is_not_adopted_twice(monkeypatch
     monkeypatch.setattr("terraform_provider_intune.handler.ADOPT_SEARCH_S", 0.0)
     ledger = CreateLedger()
     first = FakeGraph([{"id": "first"}], lists=[[]])
-    DerivedCredentialHandler(first, ledger=ledger).create(PROPS)  # type: ignore[arg-type]
+    Handler(first, ledger=ledger, spec=SPEC).create(PROPS)  # type: ignore[arg-type]
     # an identical resource's POST is lost and stored nothing; "first" must not be taken for it
     second = FakeGraph([LOST, {"id": "second"}], lists=[[], [graph_obj("first")]])
-    assert DerivedCredentialHandler(second, ledger=ledger).create(PROPS)[0] == "second"  # type: ignore[arg-type]
+    assert Handler(second, ledger=ledger, spec=SPEC).create(PROPS)[0] == "second"  # type: ignore[arg-type]
 
 
 def test_stopping_during_the_search_fails_naming_the_possible_orphan() -> None:

@@ -338,7 +338,7 @@ def test_emulator_answers_a_subtype(emu: GraphEmulator, graph: tuple[httpx.Clien
     client, item = graph
     faults(emu).update(subtype_answers=True)
     body = client.get(item).json()
-    assert body["@odata.type"] == SPEC.odata_type + "Preview" and body["roleScopeTagIds"] == ["0"]
+    assert body["@odata.type"] == SPEC.odata_type + "Preview" and body["previewEnabled"] is True
     assert SPEC.from_graph(SPEC.entity(body))["display_name"] == "A"
 
 

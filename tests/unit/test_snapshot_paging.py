@@ -69,7 +69,7 @@ def test_snapshot_walks_three_pages_once_for_ten_threads_then_answers_from_memor
     ids = seed(emu)
     emu.faults.update(latency_s=0.2)  # the listing takes a while: the other readers must wait for it
     client = new_client(emu)
-    handler = Handler(client)
+    handler = Handler(client, spec=SPEC)
     start = threading.Barrier(10)
 
     def read(item_id: str) -> Any:
@@ -91,7 +91,7 @@ def test_snapshot_walks_three_pages_once_for_ten_threads_then_answers_from_memor
 def test_a_setting_missing_from_the_snapshot_is_confirmed_by_a_get(emu: GraphEmulator) -> None:
     ids = seed(emu, 2)
     client = new_client(emu)
-    handler = Handler(client)
+    handler = Handler(client, spec=SPEC)
     prior = {"display_name": "x", "issuer": "purebred"}
     assert handler.read(ids[0], {"id": ids[0], **prior}) is not None  # lists
     late = seed(emu, 1, display_name="Made after the listing")[0]
@@ -112,7 +112,7 @@ def test_a_setting_missing_from_the_snapshot_is_confirmed_by_a_get(emu: GraphEmu
 def test_settings_this_process_wrote_are_read_directly(emu: GraphEmulator) -> None:
     [other] = seed(emu, 1)
     client = new_client(emu)
-    handler = Handler(client)
+    handler = Handler(client, spec=SPEC)
     new_id, _ = handler.create({"display_name": "Mine", "issuer": "xTec"})
     prior = {"display_name": "Mine", "issuer": "xTec"}
     handler.read(other, {"id": other, "display_name": "Seeded 0", "issuer": "purebred"})  # lists
@@ -164,7 +164,7 @@ def test_the_lost_create_search_walks_three_pages(emu: GraphEmulator) -> None:
     emu.faults.update(drop_after_post_every=1)  # the POST is stored, its answer never arrives
     client = new_client(emu)
     warnings: list[str] = []
-    handler = Handler(client, warn=lambda s, d: warnings.append(s), ledger=CreateLedger())
+    handler = Handler(client, warn=lambda s, d: warnings.append(s), ledger=CreateLedger(), spec=SPEC)
     new_id, state = handler.create({"display_name": "Lost", "issuer": "purebred"})
     assert new_id not in same and state["id"] == new_id
     assert warnings == ["Adopted the object a lost create made"]

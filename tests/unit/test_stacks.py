@@ -18,8 +18,9 @@ from typing import Any  # noqa: E402
 import cdktf  # noqa: E402
 import pytest  # noqa: E402
 
-from intune_model import validate_settings  # noqa: E402
 from intune_model.address import RESOURCE_TYPE  # noqa: E402
+from intune_model.resources.derived_credential import SPEC  # noqa: E402
+from intune_model.typed import validate_model  # noqa: E402
 from stacks import (  # noqa: E402
     PROJECT_ROOT,
     ConfigError,
@@ -35,7 +36,7 @@ EXAMPLE = ROOT / "stacks" / "settings.json"
 
 
 def entry(key: str, **fields: Any) -> SettingsEntry:
-    return SettingsEntry(key, validate_settings(fields))
+    return SettingsEntry(key, validate_model(SPEC, fields))
 
 
 def synth(stack: cdktf.TerraformStack) -> dict[str, Any]:

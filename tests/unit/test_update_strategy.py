@@ -25,7 +25,7 @@ from intune_model import RESOURCE_TYPE
 from intune_model.resources.derived_credential import SPEC
 from stacks.config import ConfigError, parse_config
 from terraform_provider_intune.config import ARGUMENTS_BY_NAME, check_arguments, update_strategy
-from terraform_provider_intune.handler import DerivedCredentialHandler, HandlerError
+from terraform_provider_intune.handler import Handler, HandlerError
 from terraform_provider_intune.plugin.codec import changed_attributes
 from terraform_provider_intune.plugin.provider import IntuneProvider
 from terraform_provider_intune.plugin.server import replace_aware_servicer_class
@@ -86,7 +86,7 @@ def error_body(status: int, code: str, message: str, target: str | None = None) 
 
 def update(answers: list[httpx.Response | Exception]) -> dict[str, Any]:
     client, _ = scripted_client(answers)
-    return DerivedCredentialHandler(client).update("1", STATE, {**STATE, "renewal_threshold_percentage": 30})
+    return Handler(client, spec=SPEC).update("1", STATE, {**STATE, "renewal_threshold_percentage": 30})
 
 
 def test_the_handler_turns_a_refused_patch_into_the_actionable_error() -> None:
