@@ -57,11 +57,12 @@ def children(stack: cdktf.TerraformStack) -> list[str]:
 def test_public_api() -> None:
     assert constructs_lib.__version__ == PROVIDER_VERSION
     assert issubclass(SettingsInvalid, ValueError)
-    import intune_model
+    from intune_model import errors
+    from intune_model.resources import derived_credential
 
-    assert Issuer is intune_model.Issuer
-    assert NotificationType is intune_model.NotificationType
-    assert SettingsInvalid is intune_model.SettingsInvalid
+    assert Issuer is derived_credential.Issuer  # the spec's own enums, re-exported
+    assert NotificationType is derived_credential.NotificationType
+    assert SettingsInvalid is errors.SettingsInvalid
     assert DerivedCredentialSettings.TF_RESOURCE_TYPE == RESOURCE_TYPE == "intune_derived_credential"
 
 
