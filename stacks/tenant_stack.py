@@ -37,7 +37,8 @@ class TenantStack(cdktf.TerraformStack):
     Args:
         scope: The `cdktf.App`.
         name: Stack name, e.g. ``"intune-example"`` (letters, digits, - and _).
-        settings: The entries, e.g. from `load_config(...).stacks[0].settings`.
+        settings: The entries, of any resource type (settings, profiles; a reference to another
+            entry's key becomes its ``id`` token), e.g. from `load_config(...).stacks[0].settings`.
         client_secret_variable: Name of a required Terraform variable (sensitive, ephemeral)
             the stack declares for its client secret, e.g. ``"dev_client_secret"``, set by the
             pipeline as ``TF_VAR_dev_client_secret``. Unset: the provider reads the environment.
