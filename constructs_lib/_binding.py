@@ -17,6 +17,7 @@ construct), a ``<name>_input`` getter returning what was set, and for optional i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,7 +27,17 @@ from constructs import Construct
 
 from constructs_lib.engine import NAME, cdk
 
-ASSEMBLY = ("intune", "0.0.0", f"constructs_lib._bindings.{NAME}", "intune@0.0.0.jsii.tgz")
+ENV_BINDING = "INTUNE_CONSTRUCTS_BINDING"
+"""An importable package holding another build of the binding's assembly (`intune@0.0.0.jsii.tgz`),
+for specs registered from outside the product: ``python -m constructs_lib._bindings --out DIR``
+writes one with `INTUNE_EXTRA_SPECS` set."""
+
+ASSEMBLY = (
+    "intune",
+    "0.0.0",
+    os.environ.get(ENV_BINDING) or f"constructs_lib._bindings.{NAME}",
+    "intune@0.0.0.jsii.tgz",
+)
 """The generated binding's jsii assembly for the engine in use: name, version, package, file."""
 
 jsii.JSIIAssembly.load(*ASSEMBLY)
