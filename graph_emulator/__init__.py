@@ -1,5 +1,6 @@
-"""A local stand-in for Microsoft Graph beta `deviceManagement/derivedCredentials` and for the
-Microsoft identity platform's token endpoint, over real HTTPS.
+"""A local stand-in for Microsoft Graph beta (a collection per registered spec: derived credential
+settings, the iOS derived credential profile, ...) and for the Microsoft identity platform's token
+endpoint, over real HTTPS.
 
     from graph_emulator import start_emulator
 

@@ -1,5 +1,6 @@
 """The emulated Graph collections: one per registered spec (`intune_model.registry`), e.g.
-`/beta/deviceManagement/derivedCredentials`.
+`/beta/deviceManagement/derivedCredentials`; the specs of a mixed collection
+(`/beta/deviceManagement/deviceConfigurations`) share it, told apart by `@odata.type`.
 
 Request bodies are judged by the spec (the project's single description of a resource): by the rules
 Graph documents (each field kind's `graph_problem`: JSON types, enum membership, required properties

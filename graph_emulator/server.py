@@ -69,7 +69,7 @@ CERT_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class GraphEmulator:
-    """A local Microsoft Graph (beta `deviceManagement/derivedCredentials`) and identity platform.
+    """A local Microsoft Graph (beta: a collection per registered spec) and identity platform.
 
     Args:
         data_dir: where `credentials.json`, `graph.sqlite3` and `ca.pem` live; a fresh temporary
@@ -489,10 +489,9 @@ class GraphEmulator:
         if injected is not None:
             return injected
         if version == "v1.0":
-            if any(s.lower().startswith("derivedcredentials") for s in rest[1:2]):
-                response = ctx.error(
-                    400, "BadRequest", "Resource not found for the segment 'derivedCredentials'."
-                )
+            beta_only = _beta_only_segment(rest)
+            if beta_only is not None:  # a beta collection asked of v1.0, as Graph answers it
+                response = ctx.error(400, "BadRequest", f"Resource not found for the segment '{beta_only}'.")
             else:
                 response = ctx.error(
                     404, "UnknownRoute", f"The Graph emulator has no route for {request.path}."
@@ -738,3 +737,16 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)
+
+
+def _beta_only_segment(rest: list[str]) -> str | None:
+    """The collection segment of a registered spec (they are all beta-only) that `rest` names, if any."""
+    from intune_model.registry import specs
+
+    asked = [r.lower() for r in rest]
+    for spec in specs():
+        mine = [m.lower() for m in spec.segments]
+        depth = len(mine)
+        if len(asked) >= depth and asked[: depth - 1] == mine[:-1] and asked[depth - 1].startswith(mine[-1]):
+            return spec.segments[-1]
+    return None

@@ -138,13 +138,13 @@ class Handler:
         self, state: Mapping[str, Any], server: Mapping[str, Any] | None, clear: tuple[Any, ...] = ()
     ) -> Props:
         """`state` with Graph's read-only values (version, timestamps) from its answer `server`, and
-        the fields in `clear` emptied."""
+        the fields in `clear` emptied (a set of nested blocks is empty, never null, in Terraform)."""
         out = dict(state)
         read = self.spec.from_graph(server) if server is not None else {}
         for f in self.spec.read_only:
             out[f.name] = read.get(f.name)
         for f in clear:
-            out[f.name] = None
+            out[f.name] = [] if f.kind.block_fields() else None
         return out
 
     def _read_back(self, item_id: str) -> dict[str, Any] | None:

@@ -3,7 +3,8 @@ credential setting and the iOS derived credential profile that uses it, assigned
 one exclusion and an assignment filter (`tests/hcl/profile/`).
 
 Apply, plan clean; drift made in the portal (the profile renamed, an assignment removed) shown and
-repaired; the setting replaced and the profile re-bound to the new one; the data sources (one, all);
+repaired; the setting replaced, or deleted in the portal, and the profile re-bound to the new one; the data
+sources (one, all);
 destroy in dependency order. Then a profile made in the portal, with its assignments, adopted with
 import blocks and planned clean (`profile_import/`); a setting and a profile per tenant with
 resource-level `tenant_id` (`profile_tenants/`); and assignments Intune refuses, caught by
@@ -117,6 +118,15 @@ def test_from_setting_to_an_assigned_profile(tmp_path: Path, cli_config: Path, e
     assert rebound["derivedCredentialSettings"] == new_setting["id"]
     patch = [r for r in emu.requests if r.method == "PATCH" and r.path.endswith(profile["id"])][-1]
     assert patch.body["derivedCredentialSettings@odata.bind"].endswith(new_setting["id"])
+    assert tf.plan_exit_code()[0] == 0
+
+    # The setting deleted in the portal: planned again, and the profile re-bound to the new one.
+    emu.delete_object(new_setting["id"])
+    code, plan = tf.plan_exit_code()
+    assert code == 2 and "1 to add, 1 to change, 0 to destroy" in plan, plan
+    tf.apply()
+    [third] = emu.objects(collection=SETTINGS)
+    assert profiles(emu)[0]["derivedCredentialSettings"] == third["id"] != new_setting["id"]
     assert tf.plan_exit_code()[0] == 0
 
     # Destroy: the profile goes before the setting it uses.

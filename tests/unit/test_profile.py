@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from graph_emulator import GraphEmulator
+from graph_emulator import FaultPlan, GraphEmulator, Request, Response, start_emulator
 from intune_model.errors import IntuneError, UnexpectedBody
 from intune_model.registry import _specs, spec_named
 from intune_model.schema import (
@@ -25,6 +26,7 @@ from intune_model.schema import (
     ResourceSpec,
     String,
 )
+from terraform_provider_intune.handler import Handler, PartialCreate
 
 PROFILE = spec_named("ios_derived_credential_profile")
 SETTING = spec_named("derived_credential")
@@ -290,3 +292,85 @@ def test_profiles_are_cast_expanded_assigned_and_rebound(
     assert got["version"] == 4 and len(got["assignments"]) == 1
     unknown = graph.get(f"{PROFILE.collection_path}/{pid}", params={"$expand": "deviceStatuses"})
     assert unknown.status_code == 400 and "navigation property named 'deviceStatuses'" in unknown.text
+
+
+# ----------------------------------------------------------------------------- the handler
+
+
+class RefuseAssign(FaultPlan):
+    """Graph refusing the assign action (403), every other call answered as usual."""
+
+    def before(self, request: Request, tenant_id: str) -> Response | None:
+        if request.method == "POST" and request.path.endswith("/assign"):
+            body = {"error": {"code": "Forbidden", "message": "Application is not authorized to assign."}}
+            return Response.json(403, body)
+        return super().before(request, tenant_id)
+
+
+def _handler(emu: GraphEmulator, spec: ResourceSpec) -> Handler:
+    from intune_graph import open_client
+    from terraform_provider_intune.config import resolve
+
+    return Handler(open_client(resolve({}, emu.env())), spec=spec)
+
+
+def _use(emu: GraphEmulator, monkeypatch: pytest.MonkeyPatch) -> GraphEmulator:
+    """The emulator, with its environment (its CA, its endpoints) in this process's."""
+    for name, value in emu.env().items():
+        monkeypatch.setenv(name, value)
+    return emu
+
+
+def test_the_handler_creates_reads_updates_and_imports_a_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with start_emulator(tmp_path) as started:
+        emu = _use(started, monkeypatch)
+        setting_id, _ = _handler(emu, SETTING).create({"display_name": "Purebred", "issuer": "purebred"})
+        handler = _handler(emu, PROFILE)
+        props = {
+            "display_name": "iOS",
+            "derived_credential_id": setting_id,
+            "assignment": ASSIGNMENTS.plain([item("group", GROUP), item("exclusion_group", OTHER)]),
+        }
+        pid, state = handler.create(props)
+        assert state["version"] == 2 and state["supports_scope_tags"] is True  # created, then assigned
+        assert state["created_date_time"] and state["assignment"] == props["assignment"]
+        read = handler.read(pid, state)
+        assert read is not None and read == {
+            **state,
+            "last_modified_date_time": read["last_modified_date_time"],
+        }
+
+        fewer = {**state, "assignment": ASSIGNMENTS.plain([item("all_devices")])}
+        updated = handler.update(pid, state, fewer)
+        assert updated["assignment"] == fewer["assignment"] and updated["version"] == 3
+        assert not any(r.method == "PATCH" for r in emu.requests), "assignments alone need no PATCH"
+        imported = handler.import_(pid)
+        assert (
+            imported["derived_credential_id"] == setting_id and imported["assignment"] == fewer["assignment"]
+        )
+        assert imported["role_scope_tag_ids"] is None  # Graph's default scope tag is not managed
+
+
+def test_a_profile_whose_assignments_fail_is_kept_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with start_emulator(tmp_path, faults=RefuseAssign()) as started:
+        emu = _use(started, monkeypatch)
+        setting_id, _ = _handler(emu, SETTING).create({"display_name": "Purebred", "issuer": "purebred"})
+        props = {
+            "display_name": "iOS",
+            "derived_credential_id": setting_id,
+            "assignment": [item("all_devices")],
+        }
+        with pytest.raises(PartialCreate) as partial:
+            _handler(emu, PROFILE).create(plain_assignments(props))
+        assert "Application is not authorized to assign" in str(partial.value.diagnostics())
+        [stored] = emu.objects(collection=PROFILE.collection_path)
+        assert partial.value.state["id"] == stored["id"] and partial.value.state["assignment"] == []
+        assert partial.value.state["version"] == 1
+
+
+def plain_assignments(props: dict[str, Any]) -> dict[str, Any]:
+    return {**props, "assignment": ASSIGNMENTS.plain(props["assignment"])}
