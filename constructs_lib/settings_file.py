@@ -227,6 +227,7 @@ def _entry(
             references[name] = ref
         del values[name]
     problems += [(n, m) for n, m in spec.problems(values) if n not in references]
+    problems += [(f.name, "is read-only: Graph sets it") for f in spec.read_only if f.name in values]
     if problems:
         return [(line, f"{label}: {f}: {m}") for f, m in problems]
     state = {f.name: spec.plain(f.name, values.get(f.name)) for f in spec.settable if f.name in values}

@@ -226,7 +226,7 @@ def test_file_errors_name_the_line_type_and_field(tmp_path: Path) -> None:
           ],
           "{PROFILE}": [
             {{"key": "q", "display_name": "Q", "derived_credential_id": {{"ref": "p"}},
-              "assignment": [{{"target": "group"}}]}}
+              "assignment": [{{"target": "group"}}], "version": 3}}
           ],
           "intune_nothing": []
         }}}}
@@ -239,6 +239,7 @@ def test_file_errors_name_the_line_type_and_field(tmp_path: Path) -> None:
         f"{path}:3: resources['intune_derived_credential'][0] (key 'p'): help_url: takes no reference" in text
     )
     assert f"{path}:6: resources['{PROFILE}'][0] (key 'q'): assignment: group_id is required" in text, text
+    assert f"{path}:6: resources['{PROFILE}'][0] (key 'q'): version: is read-only: Graph sets it" in text
     assert "resources['intune_nothing']: unknown resource type; allowed: intune_derived_credential, " in text
 
 
