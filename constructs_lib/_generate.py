@@ -256,7 +256,7 @@ def _field_doc(f: Field, enums: _Enums) -> str:
         values = ", ".join(f'``"{v}"``' for v in f.allowed)
         text += f" `{cls}` members or their strings ({values})."
     if f.name in enums.structs:
-        text += f" Each a `{enums.structs[f.name]}` (a dict)."
+        text += f" Each item is a dict typed `{enums.structs[f.name]}`."
     text += " Required" if f.required else " Omitted if None"
     if example_of(f) is not None:
         text += f"; e.g. ``{enums.example(f, example_of(f))}``"
@@ -413,6 +413,13 @@ def render(source: Source) -> str:
         f"Graph id or by its exact {key.replace('_', ' ')}.",
         indent="    ",
     ).lstrip()
+    one_about = _fill(
+        f"Exactly one of `id` and `{key}` is given. At plan time the provider fails with a clear "
+        f"message when no object matches, or when several share the {key.replace('_', ' ')} (it lists "
+        "their ids). As in a generated binding, the construct id is `id_` because the data source has "
+        "an `id` argument, and every attribute's property is a token.",
+        indent="    ",
+    )
     filtered = ", optionally filtered" if spec.list_filters else ""
     all_doc = _fill(
         f"Lists the tenant's {spec.title} objects, Terraform data source `{names.all_type}`{filtered}.",
@@ -517,10 +524,7 @@ class {names.resource}(SpecResource):
 class {names.one}(SpecLookup):
     """{one_doc}
 
-    Exactly one of `id` and `{key}` is given. At plan time the provider fails with a clear
-    message when no object matches, or when several share the {key.replace("_", " ")} (it lists
-    their ids). As in a generated binding, the construct id is `id_` because the data source has an
-    `id` argument, and every attribute's property is a token.
+{one_about}
 
     Args:
         scope: The stack (it needs an `IntuneProvider`).

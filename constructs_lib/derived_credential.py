@@ -169,9 +169,9 @@ class DataIntuneDerivedCredential(SpecLookup):
     `intune_derived_credential`, by its Graph id or by its exact display name.
 
     Exactly one of `id` and `display_name` is given. At plan time the provider fails with a clear
-    message when no object matches, or when several share the display name (it lists
-    their ids). As in a generated binding, the construct id is `id_` because the data source has an
-    `id` argument, and every attribute's property is a token.
+    message when no object matches, or when several share the display name (it lists their ids). As
+    in a generated binding, the construct id is `id_` because the data source has an `id` argument,
+    and every attribute's property is a token.
 
     Args:
         scope: The stack (it needs an `IntuneProvider`).

@@ -118,8 +118,8 @@ class IosDerivedCredentialProfile(SpecResource):
             when left out. Omitted if None; e.g. ``["0"]``.
         assignment: Who gets the profile: one `assignment` block per target, a set (order never
             matters). No block means no assignment: assignments made in the portal are then removed
-            on apply. Each a `IosDerivedCredentialProfileAssignment` (a dict). Omitted if None;
-            e.g. ``[{"target": AssignmentTarget.GROUP, "group_id":
+            on apply. Each item is a dict typed `IosDerivedCredentialProfileAssignment`. Omitted if
+            None; e.g. ``[{"target": AssignmentTarget.GROUP, "group_id":
             "5f1c1e0e-8d4b-4c55-9a36-1d7b0c3b9a01", "filter_id":
             "9a3b6c2d-1e4f-4a5b-8c7d-6e5f4a3b2c1d", "filter_type":
             AssignmentFilterType.INCLUDE}]``.
@@ -235,9 +235,9 @@ class DataIntuneIosDerivedCredentialProfile(SpecLookup):
     `intune_ios_derived_credential_profile`, by its Graph id or by its exact display name.
 
     Exactly one of `id` and `display_name` is given. At plan time the provider fails with a clear
-    message when no object matches, or when several share the display name (it lists
-    their ids). As in a generated binding, the construct id is `id_` because the data source has an
-    `id` argument, and every attribute's property is a token.
+    message when no object matches, or when several share the display name (it lists their ids). As
+    in a generated binding, the construct id is `id_` because the data source has an `id` argument,
+    and every attribute's property is a token.
 
     Args:
         scope: The stack (it needs an `IntuneProvider`).
