@@ -116,6 +116,11 @@ def checked_inputs(spec: ResourceSpec, inputs: Mapping[str, Any], *, subject: st
     return out
 
 
+BY_TYPE: dict[str, type[SpecResource]] = {}
+"""Every resource construct class imported so far, by Terraform type: the catalog's, and a module
+generated for a spec from outside the product (`_generate --spec ... --out`) once imported."""
+
+
 class SpecResource(Importable, cdk.TerraformResource):
     """Base of every generated resource construct: `_spec` says which resource it is."""
 
@@ -129,6 +134,11 @@ class SpecResource(Importable, cdk.TerraformResource):
 
         @property
         def id(self) -> str: ...
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "TF_RESOURCE_TYPE" in cls.__dict__:  # a generated class: findable by its type
+            BY_TYPE[cls.TF_RESOURCE_TYPE] = cls
 
     @classmethod
     def _subject(cls, id: str) -> str:

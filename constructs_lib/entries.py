@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from constructs import Construct
 
-from constructs_lib._spec_constructs import SpecResource
+from constructs_lib._spec_constructs import BY_TYPE, SpecResource
 from constructs_lib.engine import cdk
 from constructs_lib.settings_file import reference_target
 from intune_model.errors import IntuneError
@@ -48,16 +48,19 @@ class EntriesInvalid(IntuneError, ValueError):
 
 
 def construct_for(resource_type: str) -> type[SpecResource]:
-    """The resource construct of a Terraform resource type, or `KeyError` naming the known ones."""
-    from constructs_lib.catalog import RESOURCES
+    """The resource construct of a Terraform resource type (the catalog's, or one of a module
+    generated for a spec from outside the product, once imported), or `EntriesInvalid`."""
+    import constructs_lib.catalog  # noqa: F401  (every built-in construct class, in BY_TYPE)
 
-    try:
-        return RESOURCES[resource_type]
-    except KeyError:
-        raise KeyError(
-            f"no construct for {resource_type!r} (known: {', '.join(RESOURCES)}); a spec registered "
-            "from outside the product gets its module with `python -m constructs_lib._generate --spec`"
-        ) from None
+    if resource_type not in BY_TYPE:
+        raise EntriesInvalid(
+            [
+                f"no construct for {resource_type} (known: {', '.join(BY_TYPE)}); for a spec registered "
+                "from outside the product, import the module `python -m constructs_lib._generate "
+                "--spec <module> --out <dir>` writes for it"
+            ]
+        )
+    return BY_TYPE[resource_type]
 
 
 def ordered(entries: Iterable[Entry]) -> list[Entry]:

@@ -31,6 +31,8 @@ import sys
 import cdktf
 
 from constructs_lib import IntuneProvider
+from constructs_lib.entries import add_entries
+from constructs_lib.settings_file import parse_settings
 from test_note import Colour, DataIntuneTestNotes, TestNote
 
 app = cdktf.App(outdir=sys.argv[1])
@@ -41,6 +43,9 @@ note = TestNote(stack, "n", title="Hello", colour=Colour.RED, tags=["b", "a"], p
 red = DataIntuneTestNotes(stack, "red", colour="red", depends_on=[note])
 cdktf.TerraformOutput(stack, "id", value=note.id)
 cdktf.TerraformOutput(stack, "red_ids", value=red.ids)
+filed = {"key": "filed", "title": "Filed", "colour": "blue"}
+entries = parse_settings({"resources": {"intune_test_note": [filed]}})
+add_entries(stack, entries)  # a file's entries of the new type find its construct
 try:
     TestNote(stack, "bad", title="x", colour="pink", priority=9)
 except ValueError as exc:
@@ -95,7 +100,8 @@ def test_a_spec_from_outside_gets_constructs_that_deploy(
     )
     tf.init()
     tf.apply()
-    (stored,) = emu.objects(collection=COLLECTION)
+    filed, stored = sorted(emu.objects(collection=COLLECTION), key=lambda o: str(o["title"]))
+    assert filed["title"] == "Filed" and filed["colour"] == "blue"
     assert stored["title"] == "Hello" and sorted(stored["tags"]) == ["a", "b"] and stored["priority"] == 2
     outputs = tf.outputs()
     assert outputs["id"] == stored["id"] and outputs["red_ids"] == [stored["id"]]

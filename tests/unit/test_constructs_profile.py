@@ -22,7 +22,7 @@ from constructs_lib import (
     SettingsInvalid,
     load_settings_file,
 )
-from constructs_lib.entries import EntriesInvalid, add_entries
+from constructs_lib.entries import EntriesInvalid, add_entries, construct_for
 from stacks.config import ConfigError, parse_config
 from stacks.tenant_stack import TenantStack
 
@@ -276,3 +276,9 @@ def test_a_stack_with_a_dangling_reference_is_refused_when_read() -> None:
     data["resources"]["intune_derived_credential"] = []
     with pytest.raises(ConfigError, match="ios: derived_credential_id: no entry with key 'purebred'"):
         parse_config({"stacks": [{"name": "s", **data}]})
+
+
+def test_a_type_without_a_construct_is_named() -> None:
+    assert construct_for(PROFILE) is IosDerivedCredentialProfile
+    with pytest.raises(EntriesInvalid, match=r"no construct for intune_nothing .*--spec <module> --out"):
+        construct_for("intune_nothing")
