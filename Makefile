@@ -31,7 +31,7 @@ check: lint typecheck ## lint and type-check
 
 # The documented GitHub workflow is linted like code (actionlint, with shellcheck on its `run:`
 # scripts): a retired action runtime or a wrong input fails here, not in a user's pipeline.
-WORKFLOWS := docs/pipelines/github-actions.yml
+WORKFLOWS := docs/pipelines/github-actions.yml docs/pipelines/release.yml
 SCRIPTS := docs/pipelines/intune-pipeline.sh .ci/run
 
 lint: $(BIN)/.installed ## ruff (lint and format check), actionlint on the documented workflow, shellcheck
@@ -93,5 +93,7 @@ $(CDKTF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(TF_RC): $(BIN)/.installed
+# The launcher's bytes are the same on every machine (lock files hold); the venv's Python is recorded
+# beside terraform.rc in python-path, so a rebuilt venv (or a new installer) writes it again.
+$(TF_RC): $(BIN)/.installed terraform_provider_intune/mirror.py
 	$(BIN)/intune-provider install --dir $(TOOLS)/terraform

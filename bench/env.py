@@ -15,7 +15,7 @@ from typing import Any
 
 from graph_emulator.cli import ENV_FILE, read_env_file
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION, RESOURCE_TYPE
-from terraform_provider_intune.mirror import cli_config, install, launcher_script, terraform_platform
+from terraform_provider_intune.mirror import cli_config, install, package_dir, terraform_platform
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -50,11 +50,9 @@ class Mirror:
         self.minimal = path / "mirror" / "terraform.local" / "bench" / "minimal" / "0.1.0" / plat
         self.minimal.mkdir(parents=True, exist_ok=True)
         self.minimal_exe = self.minimal / "terraform-provider-minimal_v0.1.0"
-        self.plain = {
-            "ours": path / "plain-ours",
-            "minimal": path / "plain-minimal",
-        }
-        self._script(self.plain["ours"], launcher_script(sys.executable))
+        # ours: the product's launcher in a mirror of its own (it finds its Python from its location)
+        plain_ours = package_dir(install(path / "plain").parent / "mirror") / self.ours_exe.name
+        self.plain = {"ours": plain_ours, "minimal": path / "plain-minimal"}
         minimal_cmd = f"{shlex.quote(sys.executable)} {shlex.quote(str(HERE / 'minimal_provider.py'))}"
         self._script(self.plain["minimal"], f'#!/bin/sh\nexec {minimal_cmd} "$@"\n')
         wrapper = f"{shlex.quote(sys.executable)} {shlex.quote(str(HERE / 'rss_wrapper.py'))}"

@@ -9,6 +9,13 @@ installs with only the ``[cdktn]`` extra never see it. Neither installed: one `M
 (its `name` the first engine) that says which extra to install. The provider and the CLI never
 import this module.
 
+Node 20 is end of life, and jsii prints an eleven-line banner saying so each time an engine is
+imported. Node 20 still runs both engines' jsii kernels here, so unless the environment says
+otherwise (`JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION`, a comma-separated list of majors), this
+module silences it for Node 20 before the engine loads: an app that imports `constructs_lib` (or
+`constructs_lib.engine.cdk`) before `cdktf` is quiet. An app that imports `cdktf` first has
+started jsii already; set the variable in its environment, or use Node 22.
+
 Example (an app that runs on whichever engine is installed)::
 
     from constructs_lib.engine import cdk
@@ -19,9 +26,14 @@ Example (an app that runs on whichever engine is installed)::
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+SILENCE_EOL_NODE = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
+QUIET_NODE_MAJORS = "20"
+"""End-of-life Node majors whose jsii banner is silenced when the environment does not choose."""
 
 ENGINES = ("cdktf", "cdktn")
 """Engine modules in order of preference when the app has imported neither."""
@@ -47,6 +59,8 @@ def select(preferred: tuple[str, ...] = ENGINES) -> ModuleType:
                 raise  # the engine is there but broken: show that, not "install it"
     raise ModuleNotFoundError(MISSING, name=preferred[0])
 
+
+os.environ.setdefault(SILENCE_EOL_NODE, QUIET_NODE_MAJORS)  # before jsii starts its Node kernel
 
 if TYPE_CHECKING:
     import cdktf as cdk  # both engines have this API; type-check against the pinned one

@@ -58,9 +58,10 @@ class IntuneProvider(cdktf.TerraformProvider):
     Every argument is optional: normally the provider reads its credentials from the environment
     (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` or a certificate / federated
     token, `AZURE_AUTHORITY_HOST`, `INTUNE_GRAPH_ENDPOINT`). A secret passed as an argument must be
-    a reference (a sensitive, ideally ephemeral `TerraformVariable`), never a literal, so nothing
-    secret is ever written to the synthesized configuration. The credential is chosen in the
-    provider's documented order (README, "Authentication").
+    a reference (a `TerraformVariable` overridden `ephemeral`: a merely sensitive one is saved in
+    plan files), never a literal, so nothing secret is ever written to the synthesized
+    configuration. The credential is chosen in the provider's documented order (README,
+    "Authentication").
 
     Args:
         scope: The construct (normally a `TerraformStack`) this provider belongs to.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -79,18 +80,31 @@ class RecordedRequest:
     method: str
     path: str
     query: dict[str, str]
-    body: Any  # parsed JSON, or None when there was no (valid) JSON body
+    body: Any  # parsed JSON; None when there was no (valid) JSON body, or it was too large to keep
     client_request_id: str | None
     tenant_id: str | None
     status: int
+    body_size: int = 0  # bytes of the request body as received
 
 
 class RequestLog(Sequence[RecordedRequest]):
-    """A thread-safe, append-only (until `clear`) list of recorded Graph requests."""
+    """A thread-safe log of recorded Graph requests, bounded so that no stream of requests (however
+    large or unauthenticated) grows the emulator's memory for good: it keeps the newest `max_entries`
+    requests (a ring buffer), and a body only when it is at most `max_body_bytes` (a larger one is
+    recorded as None, with its `body_size`)."""
 
-    def __init__(self) -> None:
+    max_entries = 10_000
+    max_body_bytes = 64 * 1024
+
+    def __init__(self, max_entries: int | None = None, max_body_bytes: int | None = None) -> None:
         self._lock = threading.Lock()
-        self._items: list[RecordedRequest] = []
+        self.max_entries = max_entries or type(self).max_entries
+        self.max_body_bytes = max_body_bytes if max_body_bytes is not None else type(self).max_body_bytes
+        self._items: deque[RecordedRequest] = deque(maxlen=self.max_entries)
+
+    def keeps_body(self, size: int) -> bool:
+        """Whether a request body of `size` bytes is kept (parsed) in the log."""
+        return size <= self.max_body_bytes
 
     def append(self, item: RecordedRequest) -> None:
         with self._lock:
@@ -114,7 +128,7 @@ class RequestLog(Sequence[RecordedRequest]):
     def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
     def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
         with self._lock:
-            return self._items[index]
+            return list(self._items)[index]
 
     def __iter__(self) -> Iterator[RecordedRequest]:
         return iter(self.snapshot())

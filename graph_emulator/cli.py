@@ -7,6 +7,8 @@
 
 `serve` and `start` print `export VAR='value'` lines (tenant, client id and secret, authority,
 Graph endpoint, CA bundle), so a shell can do `eval "$(graph-emulator start --data-dir .emulator)"`.
+The CA bundle (`DIR/ca-bundle.pem`) holds the system's roots (or the bundle the shell trusted
+before) and the emulator's CA, so pip and other HTTPS clients in that shell keep working.
 Fault injection (see `graph_emulator.faults`) is switched on with flags of `serve` and `start`:
 `--throttle-every N`, `--write-rate R --write-burst B`, `--retry-after S`, `--retry-after-date`,
 `--error-rate F --error-status 503,504`, `--latency S`, `--read-lag S`, `--drop-after-post-every N`,
@@ -42,12 +44,21 @@ from types import FrameType
 
 from graph_emulator.faults import FaultPlan
 from graph_emulator.identity import write_private
+from graph_emulator.pidfile import (
+    PID_FILE,
+    describe,
+    is_this_emulator,
+    new_instance,
+    process_state,
+    read_record,
+    remove_record,
+    write_record,
+)
 from graph_emulator.server import GraphEmulator
 from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
 from intune_model.errors import IntuneError
 
 ENV_FILE = "env.sh"
-PID_FILE = "emulator.pid"
 LOG_FILE = "emulator.log"
 START_TIMEOUT = 15.0
 
@@ -72,23 +83,6 @@ def read_env_file(path: Path) -> dict[str, str]:
     return env
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _read_pid(data_dir: Path) -> int | None:
-    try:
-        return int((data_dir / PID_FILE).read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
 def _answers(env: Mapping[str, str], ca_file: Path, timeout: float = 2.0) -> bool:
     """True when the emulator described by `env` serves its OIDC discovery document over TLS."""
     try:
@@ -102,9 +96,9 @@ def _answers(env: Mapping[str, str], ca_file: Path, timeout: float = 2.0) -> boo
 
 def _running_env(data_dir: Path) -> dict[str, str] | None:
     """The environment of the emulator running from `data_dir`, or None when none answers."""
-    pid = _read_pid(data_dir)
+    record = read_record(data_dir)
     env_file = data_dir / ENV_FILE
-    if pid is None or not _pid_alive(pid) or not env_file.exists():
+    if record is None or not env_file.exists() or not is_this_emulator(record, data_dir):
         return None
     env = read_env_file(env_file)
     return env if _answers(env, Path(env.get("SSL_CERT_FILE", data_dir / "ca.pem"))) else None
@@ -131,7 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     emulator.start()
     try:
-        lines = export_lines(emulator.env())
+        lines = export_lines(emulator.shell_env())
         write_private(data_dir / ENV_FILE, lines)
         if not args.no_print_env:
             sys.stdout.write(lines)
@@ -150,12 +144,21 @@ def cmd_start(args: argparse.Namespace) -> int:
     if env is not None:
         sys.stdout.write(export_lines(env))
         return 0
-    old = _read_pid(data_dir)
-    if old is not None and _pid_alive(old):
-        print(f"graph-emulator: process {old} from {data_dir / PID_FILE} does not answer", file=sys.stderr)
+    old = read_record(data_dir)
+    if old is not None and is_this_emulator(old, data_dir):
+        print(
+            f"graph-emulator: the emulator (process {old.pid}) from {data_dir / PID_FILE} does not answer; "
+            f"stop it with: graph-emulator stop --data-dir {data_dir}",
+            file=sys.stderr,
+        )
         return 1
+    if old is not None:  # stale: the emulator died (kill -9, crash) and the pid may be reused
+        print(f"graph-emulator: removing the stale {data_dir / PID_FILE} ({describe(old)})", file=sys.stderr)
+        remove_record(data_dir)
     (data_dir / ENV_FILE).unlink(missing_ok=True)
+    instance = new_instance()
     command = [sys.executable, "-m", "graph_emulator", "serve", "--data-dir", str(data_dir)]
+    command += ["--instance", instance]
     # The secret goes to env.sh (0600) only, never to the log.
     command += ["--port", str(args.port), "--no-print-env", *fault_flags(args)]
     log_fd = os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -168,11 +171,11 @@ def cmd_start(args: argparse.Namespace) -> int:
             start_new_session=True,
             cwd=data_dir,
         )
-    write_private(data_dir / PID_FILE, f"{proc.pid}\n")
+    write_record(data_dir, proc.pid, instance)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            (data_dir / PID_FILE).unlink(missing_ok=True)
+            remove_record(data_dir)
             print(
                 f"graph-emulator: exited with {proc.returncode}; see {data_dir / LOG_FILE}", file=sys.stderr
             )
@@ -183,7 +186,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             return 0
         time.sleep(0.1)
     proc.terminate()
-    (data_dir / PID_FILE).unlink(missing_ok=True)
+    remove_record(data_dir)
     print(
         f"graph-emulator: no answer within {START_TIMEOUT:.0f} s; see {data_dir / LOG_FILE}", file=sys.stderr
     )
@@ -191,20 +194,30 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
+    """Signal the recorded pid only once its command line proves it is this data directory's
+    emulator: a pid file left by a killed emulator may name a process that reused the pid."""
     data_dir = Path(args.data_dir).resolve()
-    pid = _read_pid(data_dir)
-    if pid is None:
+    record = read_record(data_dir)
+    if record is None:
         print("graph-emulator: not running", file=sys.stderr)
         return 0
-    if _pid_alive(pid):
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while _pid_alive(pid) and time.monotonic() < deadline:
-            _reap(pid)
-            time.sleep(0.05)
-        if _pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
-    (data_dir / PID_FILE).unlink(missing_ok=True)
+    if not is_this_emulator(record, data_dir):
+        print(
+            f"graph-emulator: not running; {describe(record)}, not this emulator: removed the stale "
+            f"{data_dir / PID_FILE} and signalled nothing",
+            file=sys.stderr,
+        )
+        remove_record(data_dir)
+        return 0
+    pid = record.pid
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while process_state(pid) == "running" and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.05)
+    if process_state(pid) == "running" and is_this_emulator(record, data_dir):
+        os.kill(pid, signal.SIGKILL)
+    remove_record(data_dir)
     return 0
 
 
@@ -220,7 +233,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if env is None:
         print(f"graph-emulator: not running in {data_dir}")
         return 3
-    print(f"graph-emulator: running (pid {_read_pid(data_dir)}) at {env[ENV_AUTHORITY_HOST]}")
+    record = read_record(data_dir)
+    print(f"graph-emulator: running (pid {record.pid if record else '?'}) at {env[ENV_AUTHORITY_HOST]}")
     return 0
 
 
@@ -333,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--verbose", action="store_true", help="log each request to stderr")
             p.add_argument("--no-print-env", action="store_true", help="write DIR/env.sh but print nothing")
+            # `start` names each background emulator, so `stop` can tell it from a reused pid.
+            p.add_argument("--instance", default=None, help=argparse.SUPPRESS)
     return parser
 
 

@@ -663,6 +663,8 @@ def item_addressed(path: str) -> tuple[ResourceSpec, str] | None:
             continue
         name, key = _split_key(segments[depth - 1])
         rest = segments[depth:] if key is None else [key, *segments[depth:]]
+        if spec.mixed_collection and rest and rest[0].lower().startswith("microsoft.graph."):
+            continue  # a cast of the collection, not an object
         if name.lower() == mine[-1].lower() and len(rest) == 1:
             return spec, rest[0]
     return None

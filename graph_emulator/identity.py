@@ -10,7 +10,11 @@ credentials flow with `authority=<emulator>` and instance discovery disabled:
   field, or HTTP Basic), or a `client_assertion`: signed with a certificate registered on the app, or
   a federated token matching one of the app's federated credentials (see `assertions`). Errors use
   the platform's shape and real AADSTS codes.
-* `GET /{tenant}/discovery/v2.0/keys`: an empty JWKS (tokens here are opaque, not JWTs).
+* `GET /{tenant}/discovery/v2.0/keys`: the JWKS of the key that signs access tokens.
+
+Access tokens are RS256 JWTs (`graph_emulator.access_tokens`) whose `roles` claim lists the
+application permissions granted to the app (`add_client(..., roles=[...])`; by default every
+registered spec's write permission), so Graph routes judge permissions from the token as Graph does.
 
 Credentials live in `<data_dir>/credentials.json` (mode 0600): one primary client made on first start,
 any clients added later with `add_client`, and tenants without any app (`add_tenant`). Issued tokens
@@ -40,6 +44,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from graph_emulator._types import Request, Response
+from graph_emulator.access_tokens import AccessTokenSigner
 from graph_emulator.assertions import (
     ASSERTION_TYPE,
     assertion_issuer,
@@ -57,6 +62,7 @@ class TokenInfo:
     tenant_id: str
     client_id: str
     expires_at: float  # time.time()
+    roles: tuple[str, ...] = ()  # the application permissions in the token's `roles` claim
 
 
 def _guid() -> str:
@@ -142,6 +148,7 @@ class Identity:
         self._lock = threading.Lock()
         self._tokens: dict[str, TokenInfo] = {}
         self.verifiers = {}
+        self.signer = AccessTokenSigner()
 
     # ------------------------------------------------------------------ registry
 
@@ -169,9 +176,15 @@ class Identity:
         *,
         certificates: Iterable[str] = (),
         federated: Iterable[FederatedCredential] = (),
+        roles: Iterable[str] | None = None,
     ) -> None:
         client = Client(
-            tenant_id.lower(), client_id.lower(), client_secret, tuple(certificates), tuple(federated)
+            tenant_id.lower(),
+            client_id.lower(),
+            client_secret,
+            tuple(certificates),
+            tuple(federated),
+            None if roles is None else tuple(roles),
         )
         with self._lock:
             self._extras = [
@@ -189,9 +202,21 @@ class Identity:
 
     # ------------------------------------------------------------------ tokens
 
+    def roles_of(self, tenant_id: str, client_id: str) -> tuple[str, ...]:
+        """The application permissions granted to the app (the default for one not registered, such
+        as the managed identity)."""
+        from graph_emulator.permissions import default_roles
+
+        client = self._find(tenant_id.lower(), client_id.lower())
+        if client is None or client.roles is None:
+            return default_roles()
+        return client.roles
+
     def issue(self, tenant_id: str, client_id: str) -> str:
-        token = secrets.token_urlsafe(48)
-        info = TokenInfo(tenant_id, client_id, time.time() + self.token_lifetime)
+        """A signed access token for the app, carrying the roles granted to it now."""
+        roles = self.roles_of(tenant_id, client_id)
+        token = self.signer.sign(tenant_id, client_id, roles, self.token_lifetime)
+        info = TokenInfo(tenant_id, client_id, time.time() + self.token_lifetime, tuple(sorted(roles)))
         with self._lock:
             if len(self._tokens) > 10_000:
                 now = time.time()
@@ -200,12 +225,19 @@ class Identity:
         return token
 
     def check(self, token: str) -> TokenInfo | None:
-        """The token's tenant and client, or None when unknown or expired."""
+        """The token's tenant, client and roles (from its verified claims), or None when it is not one
+        this emulator issued, is forgotten (`expire_all`), or has expired."""
         with self._lock:
             info = self._tokens.get(token)
         if info is None or info.expires_at <= time.time():
             return None
-        return info
+        claims = self.signer.verify(token)
+        if claims is None:
+            return None
+        roles = claims.get("roles") or []
+        return TokenInfo(
+            str(claims["tid"]), str(claims["appid"]), info.expires_at, tuple(str(r) for r in roles)
+        )
 
     def issued_tokens(self) -> list[str]:
         """Every access token issued so far (for tests proving none leaks into files or logs)."""
@@ -256,7 +288,7 @@ class Identity:
     def keys(self, tenant: str) -> Response:
         if tenant.lower() not in self.tenants():
             return _tenant_not_found(tenant.lower(), None)
-        return Response.json(200, {"keys": []})
+        return Response.json(200, self.signer.jwks())
 
     def token(
         self,

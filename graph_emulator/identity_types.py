@@ -20,14 +20,16 @@ class FederatedCredential:
 
 @dataclass(frozen=True)
 class Client:
-    """An app registration in one tenant: a secret (may be empty), certificates (public PEM) and
-    federated credentials."""
+    """An app registration in one tenant: a secret (may be empty), certificates (public PEM),
+    federated credentials, and the application permissions granted to it with admin consent (`roles`;
+    None grants the default, every registered spec's write permission)."""
 
     tenant_id: str
     client_id: str
     client_secret: str = ""
     certificates: tuple[str, ...] = ()
     federated: tuple[FederatedCredential, ...] = ()
+    roles: tuple[str, ...] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Client:
@@ -37,6 +39,7 @@ class Client:
             client_secret=data.get("client_secret") or "",
             certificates=tuple(data.get("certificates") or ()),
             federated=tuple(FederatedCredential(**f) for f in data.get("federated") or ()),
+            roles=None if data.get("roles") is None else tuple(data["roles"]),
         )
 
 

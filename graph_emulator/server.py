@@ -50,7 +50,10 @@ from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
 from graph_emulator.managed_identity import ManagedIdentityEndpoint
 from graph_emulator.oidc import PATH_PREFIX as OIDC_PREFIX
 from graph_emulator.oidc import OidcIssuer
+from graph_emulator.permissions import forbidden
+from graph_emulator.query_options import prepared
 from graph_emulator.store import DB_NAME, ObjectStore
+from graph_emulator.trust import BUNDLE_NAME, write_bundle
 from intune_model.address import (
     ENV_ACTIONS_ID_TOKEN_REQUEST_TOKEN,
     ENV_ACTIONS_ID_TOKEN_REQUEST_URL,
@@ -287,7 +290,8 @@ class GraphEmulator:
         return ssl.create_default_context(cafile=str(self.ca_file))
 
     def env(self) -> dict[str, str]:
-        """Environment for a client process (azure-identity, httpx, requests, the provider)."""
+        """Environment for a client process (azure-identity, httpx, requests, the provider); its CA
+        variables trust this emulator alone (see `shell_env` for a shell's)."""
         return {
             ENV_TENANT_ID: self.tenant_id,
             ENV_CLIENT_ID: self.client_id,
@@ -298,6 +302,15 @@ class GraphEmulator:
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
         }
 
+    def shell_env(self, inherited: Mapping[str, str] | None = None) -> dict[str, str]:
+        """`env()` for a shell (`graph-emulator start` prints it to `eval`): the CA variables name
+        `ca-bundle.pem`, the system's roots (or the bundle `inherited` trusted) plus this CA, so pip
+        and every other HTTPS client in that shell still reach the internet."""
+        bundle = write_bundle(
+            self.data_dir / BUNDLE_NAME, self.ca_file, os.environ if inherited is None else inherited
+        )
+        return {**self.env(), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)}
+
     def add_client(
         self,
         tenant_id: str,
@@ -306,14 +319,19 @@ class GraphEmulator:
         *,
         certificates: list[str] | tuple[str, ...] = (),
         federated: list[FederatedCredential] | tuple[FederatedCredential, ...] = (),
+        roles: list[str] | tuple[str, ...] | None = None,
     ) -> None:
         """Register another app (in this or another tenant); kept in `credentials.json`.
 
         `certificates` are public PEM certificates whose keys may sign client assertions;
         `federated` are federated identity credentials (issuer, subject, audience) whose tokens are
-        accepted as client assertions (see `oidc_issuer_url` for the emulator's own issuer)."""
+        accepted as client assertions (see `oidc_issuer_url` for the emulator's own issuer).
+        `roles` are the application permissions granted to it with admin consent, e.g.
+        `["DeviceManagementServiceConfig.Read.All"]` for a plan-only identity, or `[]`; None (the
+        default) grants every registered spec's write permission (`…ReadWrite.All`). Its tokens carry
+        them in their `roles` claim, and Graph routes answer 403 to an operation they do not allow."""
         self.identity.add_client(
-            tenant_id, client_id, client_secret, certificates=certificates, federated=federated
+            tenant_id, client_id, client_secret, certificates=certificates, federated=federated, roles=roles
         )
 
     def add_tenant(self, tenant_id: str) -> None:
@@ -488,6 +506,10 @@ class GraphEmulator:
         injected = self.faults.before(request, info.tenant_id)
         if injected is not None:
             return injected
+        admitted = _admitted(request, ctx, info.roles) if version == "beta" else request
+        if isinstance(admitted, Response):
+            return self.faults.after(request, info.tenant_id, admitted)
+        request = admitted
         if version == "v1.0":
             beta_only = _beta_only_segment(rest)
             if beta_only is not None:  # a beta collection asked of v1.0, as Graph answers it
@@ -504,14 +526,16 @@ class GraphEmulator:
                 response = answer_batch(
                     request,
                     version,
-                    lambda item: self._batch_item(item, ctx, info.tenant_id),
+                    lambda item: self._batch_item(item, ctx, info.tenant_id, info.roles),
                     lambda message: ctx.error(400, "BadRequest", message),
                 )
             else:
                 response = graph.route(request, ctx, rest)
         return self.faults.after(request, info.tenant_id, response)
 
-    def _batch_item(self, request: Request, outer: GraphContext, tenant_id: str) -> Response:
+    def _batch_item(
+        self, request: Request, outer: GraphContext, tenant_id: str, roles: tuple[str, ...]
+    ) -> Response:
         """One request of a `$batch`: faults, route and record as for a call of its own."""
         ctx = GraphContext(
             request_id=outer.request_id,
@@ -523,6 +547,9 @@ class GraphEmulator:
         segments = [s for s in request.path.split("/") if s]
         response = self.faults.before(request, tenant_id)
         if response is None:
+            admitted = _admitted(request, ctx, roles)
+            response, request = (admitted, request) if isinstance(admitted, Response) else (None, admitted)
+        if response is None:
             if graph is None:
                 response = ctx.error(503, "ServiceUnavailable", "The emulator is stopping.")
             else:
@@ -532,7 +559,7 @@ class GraphEmulator:
 
     def _record(self, request: Request, ctx: GraphContext, response: Response) -> None:
         body: Any = None
-        if request.body:
+        if request.body and self.requests.keeps_body(len(request.body)):
             try:
                 body = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
@@ -546,8 +573,15 @@ class GraphEmulator:
                 client_request_id=request.header("client-request-id"),
                 tenant_id=ctx.tenant_id or None,
                 status=response.status,
+                body_size=len(request.body),
             )
         )
+
+
+def _admitted(request: Request, ctx: GraphContext, roles: tuple[str, ...]) -> Request | Response:
+    """The request as the collections see it, or Graph's refusal: the token's roles must allow the
+    operation (`permissions`), and the query options must be ones the collection serves."""
+    return forbidden(request, ctx, roles) or prepared(request, ctx)
 
 
 def _challenge() -> list[tuple[str, str]]:
@@ -625,6 +659,9 @@ class _TLSServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+_TOO_LARGE = f"The request size exceeds the maximum limit ({MAX_BODY} bytes)."
+
+
 class _BodyError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -663,7 +700,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except _BodyError as exc:
-            self._send(Response.json(exc.status, {"error": {"code": "BadRequest", "message": str(exc)}}))
+            rid = str(uuid.uuid4())
+            code = "RequestEntityTooLarge" if exc.status == 413 else "BadRequest"
+            crid = self.headers.get("client-request-id") or rid
+            self._send(graph_error(exc.status, code, str(exc), rid, crid))
             self.close_connection = True
             return
         parts = urlsplit(self.path)
@@ -716,7 +756,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise _BodyError(400, f"invalid Content-Length {raw!r}") from None
         if length < 0 or length > MAX_BODY:
-            raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+            raise _BodyError(413, _TOO_LARGE)
         return self.rfile.read(length)
 
     def _read_chunked(self) -> bytes:
@@ -734,7 +774,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return b"".join(chunks)
             total += size
             if total > MAX_BODY:
-                raise _BodyError(413, f"request body larger than {MAX_BODY} bytes")
+                raise _BodyError(413, _TOO_LARGE)
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)
 

@@ -58,6 +58,11 @@ class CachedToken:
         self._refresh_at = 0.0
         self.fetched = 0  # tokens obtained from the credential (for tests and diagnostics)
 
+    @property
+    def client_id(self) -> str | None:
+        """The app the tokens are for, when configured (named in a 403)."""
+        return self._client_id
+
     def token(self) -> str:
         token = self._token
         if token is not None and time.time() < self._refresh_at:

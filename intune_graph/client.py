@@ -422,7 +422,12 @@ class GraphClient:
                         else self._backoff(attempt, deadline)
                     )
                 continue
-            raise GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
+            error = GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
+            if error.status == 403:
+                from intune_model.permissions import needed
+
+                error.with_caller(needed(method, url), token, getattr(self.tokens, "client_id", None))
+            raise error
 
     def _backoff(self, attempt: int, deadline: float) -> float:
         """Exponential backoff with jitter (half to all of the cap), never past the deadline."""

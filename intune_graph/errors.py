@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -21,12 +25,21 @@ class GraphError(IntuneError):
     client_request_id: str | None = None
     date: str | None = None
     target: str | None = None  # the property Graph complained about, when it says
+    # On a 403: the permissions any one of which allows the operation, the app (client id) that
+    # called, and the application permissions its token holds (None when the token does not say).
+    needed: tuple[str, ...] = ()
+    app: str | None = None
+    granted: tuple[str, ...] | None = None
 
     def __str__(self) -> str:
         return f"{self.summary()}\n{self.detail()}"
 
     def summary(self) -> str:
-        return f"Graph {self.method} {self.url} failed: {self.status} {self.code}"
+        text = f"Graph {self.method} {self.url} failed: {self.status} {self.code}"
+        if self.status == 403 and self.needed:
+            app = f"app {self.app}" if self.app else "the app"
+            text += f" ({app} lacks {_one_of(self.needed)})"
+        return text
 
     def diagnostics(self) -> list[Diagnostic]:
         # The attribute is the Graph property `target` names; the plugin maps it to its Terraform name.
@@ -36,7 +49,7 @@ class GraphError(IntuneError):
         lines = [self.message or "(no message)"]
         if self.target:
             lines.append(f"Graph property: {self.target}")
-        hint = _HINTS.get(self.status)
+        hint = self._permission_hint() if self.status == 403 else _HINTS.get(self.status)
         if hint:
             lines.append(hint)
         lines.append(
@@ -45,6 +58,48 @@ class GraphError(IntuneError):
         if self.date:
             lines.append(f"date: {self.date}")
         return "\n".join(lines)
+
+    @property
+    def permission_missing(self) -> bool:
+        """A 403 because the app lacks a permission (not a policy or a refused operation)."""
+        if self.status != 403:
+            return False
+        if self.needed and self.granted is not None and not set(self.needed) & set(self.granted):
+            return True
+        return bool(_NOT_AUTHORIZED.search(self.message) or self.code == "Authorization_RequestDenied")
+
+    def _permission_hint(self) -> str:
+        app = f"the app {self.app} (client id)" if self.app else "the app"
+        if not self.needed:
+            return (
+                f"Missing permission: {app} lacks one this operation needs. Grant the application "
+                "permission the resource's documentation lists, with admin consent; the tenant also "
+                "needs an Intune licence."
+            )
+        held = ""
+        if self.granted is not None:
+            roles = ", ".join(self.granted) if self.granted else "no application permissions"
+            held = f" Its token holds: {roles}."
+        kind = "a read" if self.method.upper() in ("GET", "HEAD") else "a write"
+        return (
+            f"Missing permission: {self.method} ({kind}) needs {_one_of(self.needed)}, which {app} "
+            f"does not have.{held} Grant it as an application permission with admin consent (a "
+            "plan-only identity needs only the Read permission); the tenant also needs an Intune licence."
+        )
+
+    def with_caller(self, needed: tuple[str, ...], token: str | None, client_id: str | None) -> Self:
+        """This 403 with what the operation needs and who asked: the app and its roles come from the
+        access token's claims (read, not verified: Graph has verified it), else `client_id`."""
+        claims = token_claims(token) if token else None
+        self.needed = needed
+        if claims is not None:
+            app = claims.get("appid") or claims.get("azp")
+            self.app = str(app) if app else client_id
+            roles = claims.get("roles")
+            self.granted = tuple(str(r) for r in roles) if isinstance(roles, list) else ()
+        else:
+            self.app = client_id
+        return self
 
     @classmethod
     def from_response(
@@ -61,7 +116,7 @@ class GraphError(IntuneError):
         return cls(
             status=status,
             code=str(err.get("code") or _DEFAULT_CODES.get(status, "UnknownError")),
-            message=str(err.get("message") or (body if isinstance(body, str) else "")),
+            message=inner_message(str(err.get("message") or (body if isinstance(body, str) else ""))),
             method=method,
             url=url,
             request_id=inner.get("request-id") or headers.get("request-id"),
@@ -87,6 +142,42 @@ class UnexpectedResponse(GraphError):
             + "\nThe provider refuses to guess: nothing was written to state. If Graph has changed how it "
             "answers, report it with the request-id above."
         )
+
+
+_NOT_AUTHORIZED = re.compile(r"not authorized|insufficient privileges|must have one of the following", re.I)
+
+
+def inner_message(message: str) -> str:
+    """Graph's `message`, or, where Intune wrapped its own error document in it as a JSON string
+    (`{"_version": 3, "Message": "...", ...}`), that document's `Message`."""
+    text = message.strip()
+    if not text.startswith("{"):
+        return message
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return message
+    inner = document.get("Message") if isinstance(document, dict) else None
+    return inner if isinstance(inner, str) and inner.strip() else message
+
+
+def token_claims(token: str) -> dict[str, Any] | None:
+    """The payload of a JWT access token, unverified (only to name the caller in an error), or None
+    when the token is not a JWT."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _one_of(permissions: tuple[str, ...]) -> str:
+    from intune_model.permissions import one_of
+
+    return one_of(permissions)
 
 
 class AuthenticationFailed(MessageError):
@@ -133,8 +224,4 @@ _DEFAULT_CODES = {
 
 _HINTS = {
     401: "The token was refused: check AZURE_TENANT_ID and that the app registration lives in that tenant.",
-    403: (
-        "The app lacks permission: grant DeviceManagementServiceConfig.ReadWrite.All (application) "
-        "with admin consent; the tenant also needs an Intune licence."
-    ),
 }

@@ -61,8 +61,8 @@ ARGUMENTS: tuple[Argument, ...] = (
         "client_secret",
         "string",
         a.ENV_CLIENT_SECRET,
-        "Client secret of the app registration. Pass a sensitive (ideally ephemeral) variable, never a "
-        "literal.",
+        "Client secret of the app registration. Pass an ephemeral variable (Terraform 1.10+; a variable "
+        "that is only sensitive is saved in plan files), never a literal.",
         sensitive=True,
     ),
     Argument(

@@ -14,6 +14,7 @@ same in words, for the README and the docs.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,23 @@ def is_absolute_http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: text in quotes ('x'), anything else as JSON (null, true, 3,
+    ["a", "b"]), which is what the user wrote in HCL or a Graph body, never Python's None/True."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(type(value).__name__)
 
 
 def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
@@ -131,7 +149,7 @@ class Kind:
     def read_problem(self, raw: Any) -> str | None:
         """The problem with a non-null value in a Graph answer: only its JSON type is judged, so a
         member Graph added later (`unknownFutureValue`) is read as it is."""
-        return None if isinstance(raw, str) else f"expected a string, got {raw!r}"
+        return None if isinstance(raw, str) else f"expected a string, got {shown(raw)}"
 
     def to_graph(self, value: Any) -> Any:
         return value
@@ -163,7 +181,7 @@ class String(Kind):
     blank_ok: bool = False
 
     def graph_problem(self, value: Any) -> str | None:
-        return None if isinstance(value, str) else f"{value!r} is not a string"
+        return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
         return None if self.blank_ok or value.strip() else "must not be empty or blank"
@@ -177,12 +195,12 @@ class Url(Kind):
     """An absolute http(s) URL (Graph itself only asks for a string)."""
 
     def graph_problem(self, value: Any) -> str | None:
-        return None if isinstance(value, str) else f"{value!r} is not a string"
+        return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
         if is_absolute_http_url(value):
             return None
-        return f"{value!r} is not an absolute http(s) URL (for example https://example.com/help)"
+        return f"{shown(value)} is not an absolute http(s) URL (for example https://example.com/help)"
 
     def rules(self) -> tuple[str, str]:
         return "a string", "an absolute http(s) URL"
@@ -200,7 +218,7 @@ class Enum(Kind):
         if isinstance(value, str) and value in self.allowed:
             return None
         hint = did_you_mean(value, self.allowed)
-        return f"{value!r} is not {self.noun}{hint}; allowed values: {allowed_list(self.allowed)}"
+        return f"{shown(value)} is not {self.noun}{hint}; allowed values: {allowed_list(self.allowed)}"
 
     def rules(self) -> tuple[str, str]:
         return f"one of {allowed_list(self.allowed)} (exact spelling)", ""
@@ -218,16 +236,16 @@ class Number(Kind):
     def graph_problem(self, value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool) and INT32[0] <= value <= INT32[1]:
             return None
-        return f"{value!r} is not allowed; must be a whole number (32-bit)"
+        return f"{shown(value)} is not allowed; must be a whole number (32-bit)"
 
     def model_problem(self, value: Any) -> str | None:
         low = self.minimum is not None and value < self.minimum
         high = self.maximum is not None and value > self.maximum
-        return f"{value!r} is not allowed; must be {self._bounds()}" if low or high else None
+        return f"{shown(value)} is not allowed; must be {self._bounds()}" if low or high else None
 
     def check(self, value: Any) -> str | None:
         if self.graph_problem(value) or self.model_problem(value):
-            return f"{value!r} is not allowed; must be {self._bounds()}"
+            return f"{shown(value)} is not allowed; must be {self._bounds()}"
         return None
 
     def _bounds(self) -> str:
@@ -245,7 +263,7 @@ class Number(Kind):
 
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, int) and not isinstance(raw, bool)
-        return None if ok else f"expected a whole number, got {raw!r}"
+        return None if ok else f"expected a whole number, got {shown(raw)}"
 
     def from_terraform(self, value: Any) -> Any:
         return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -280,10 +298,10 @@ class StringSet(Kind):
     def graph_problem(self, value: Any) -> str | None:
         listed = f"; allowed values: {allowed_list(self.allowed)}" if self.allowed else ""
         if isinstance(value, str) or not isinstance(value, Iterable):
-            return f"expected a list of {self.noun}s, got {value!r}{listed}"
+            return f"expected a list of {self.noun}s, got {shown(value)}{listed}"
         for item in value:
             if not isinstance(item, str) or (self.allowed and item not in self.allowed):
-                return f"{item!r} is not a {self.noun}{did_you_mean(item, self.allowed)}{listed}"
+                return f"{shown(item)} is not a {self.noun}{did_you_mean(item, self.allowed)}{listed}"
         return None
 
     def rules(self) -> tuple[str, str]:
@@ -292,7 +310,7 @@ class StringSet(Kind):
 
     def read_problem(self, raw: Any) -> str | None:
         ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
-        return None if ok else f"expected a list of strings, got {raw!r}"
+        return None if ok else f"expected a list of strings, got {shown(raw)}"
 
     def terraform_type(self) -> Any:
         return ["set", "string"]
@@ -333,14 +351,34 @@ class Flags(StringSet):
             f"member names only; '{self.none}' alone",
         )
 
+    def graph_form(self) -> str:
+        """How OData writes a value of this enum, for messages: `a string such as "a,b"`."""
+        named = [v for v in self.allowed if v != self.none][:2] or list(self.allowed[:1])
+        return f'a string such as "{",".join(named)}"'
+
     def request_problem(self, raw: Any, *, strict: bool) -> str | None:
-        if isinstance(raw, int) and not isinstance(raw, bool) and strict:
-            names = allowed_list(self.allowed)
-            return f"{raw!r}: write the {self.noun}s by name ({names}), not as an integer"
+        """As OData's enum parsing judges a Graph body's value (Microsoft.OData.Edm `EnumHelper.
+        TryParseEnum`): a JSON string of member names joined by commas, each trimmed; an empty
+        string or an empty member is invalid; a repeated member counts once and `none` (0) adds
+        nothing. A JSON array is never a flags value (OData writes one string). The integer is
+        Graph's too, unless `strict`."""
+        if isinstance(raw, str):
+            if not raw.strip():
+                return f"{shown(raw)} names no {self.noun}; expected {self.graph_form()}, or '{self.none}'"
+            if any(not part.strip() for part in raw.split(",")):
+                return f"{shown(raw)} has an empty member between commas; expected {self.graph_form()}"
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            if strict:
+                names = allowed_list(self.allowed)
+                return f"{shown(raw)}: write the {self.noun}s by name ({names}), not as an integer"
+        else:
+            kind = "a JSON array" if isinstance(raw, list) else "JSON"
+            one = "one string, members joined by commas"
+            return f"expected {self.graph_form()} ({one}), got {kind} {shown(raw)}"
         return super().request_problem(raw, strict=strict)
 
     def read_problem(self, raw: Any) -> str | None:
-        return None if isinstance(raw, str) else f"expected a string of {self.noun}s, got {raw!r}"
+        return None if isinstance(raw, str) else f"expected {self.graph_form()}, got {shown(raw)}"
 
     def members_of(self, number: int) -> list[str] | None:
         """The members an integer flags value stands for (`none` is 0, then 1, 2, 4, ... in
@@ -683,7 +721,8 @@ class ResourceSpec:
     adoption_key: str
     list_filters: tuple[str, ...] = ()
     lookup_phrase: str = ""  # "named": messages say "No <title> named 'x'" (default "with <lookup_field>")
-    permission: str = ""
+    permission: str = ""  # the Graph application permission that writes (and reads) the collection
+    read_permission: str = ""  # the one that only reads; "" derives it (`.ReadWrite.` -> `.Read.`)
     docs_url: str = ""
     docs_example: str = ""  # HCL of one resource block, for the docs
     model_name: str = ""  # class name of the derived pydantic model
@@ -869,7 +908,8 @@ class ResourceSpec:
             )
         oid = entity.get("id")
         if not isinstance(oid, str) or not oid.strip():
-            problems.append(("id", "missing" if oid is None else f"expected a non-blank string, got {oid!r}"))
+            got = "missing" if oid is None else f"expected a non-blank string, got {shown(oid)}"
+            problems.append(("id", got))
         for f in self.fields:
             raw = f.kind.read(entity, f.graph_name)
             if raw is None:

@@ -7,8 +7,11 @@ credential (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATE
 a method is chosen explicitly (INTUNE_USE_OIDC, INTUNE_USE_CLI, INTUNE_USE_MSI); otherwise the local
 Graph emulator (started in the background, data kept in `.emulator/`, so a second deploy finds
 everything in place and changes nothing). Stacks configured with their own tenants and
-`client_secret_variable` take their secrets from `TF_VAR_<name>`. No prompt; no colour when CI or
-NO_COLOR is set; the exit code is cdktf's.
+`client_secret_variable` take their secrets from `TF_VAR_<name>`. No prompt; no spinner and no
+escape codes when the output is not a terminal (`make deploy > log`) or CI or NO_COLOR is set; the
+exit code is cdktf's. Before anything starts, a missing or broken provider install
+(`TF_CLI_CONFIG_FILE`) is reported with its fix instead of Terraform's `failed to request discovery
+document`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from graph_emulator.cli import ENV_FILE, read_env_file
 from intune_model import address as a
 from intune_model.errors import IntuneError
+from terraform_provider_intune.mirror import installation_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 IDS = (a.ENV_TENANT_ID, a.ENV_CLIENT_ID)
@@ -49,12 +53,12 @@ def real_target(env: dict[str, str]) -> bool:
     return False
 
 
-def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
+def target_environment(env: dict[str, str], root: Path = ROOT) -> tuple[str, dict[str, str]]:
     """(description of the target, variables to add) — starting the emulator when needed."""
     if real_target(env):
         graph = env.get(a.ENV_GRAPH_ENDPOINT) or f"the {env.get(a.ENV_CLOUD) or 'public'} cloud"
         return f"Microsoft Graph ({graph})", {}
-    data_dir = ROOT / ".emulator"
+    data_dir = root / ".emulator"
     emulator = str(Path(sys.executable).with_name("graph-emulator"))
     # The export lines it prints hold the emulator's secret: keep them off the console, read env.sh.
     subprocess.run([emulator, "start", "--data-dir", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
@@ -62,37 +66,63 @@ def target_environment(env: dict[str, str]) -> tuple[str, dict[str, str]]:
     return f"the LOCAL GRAPH EMULATOR at {extra[a.ENV_GRAPH_ENDPOINT]} (not Microsoft Graph)", extra
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     try:
-        return _deploy(list(sys.argv[1:] if argv is None else argv) or ["*"])
+        return _deploy(list(sys.argv[1:] if argv is None else argv) or ["*"], root)
     except IntuneError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
 
 
-def _deploy(stacks: list[str]) -> int:
-    env = dict(os.environ)
-    target, extra = target_environment(env)
-    env.update(extra)
-    env.setdefault("CHECKPOINT_DISABLE", "1")
-    print(f"Deploying the example stacks to {target}", flush=True)
-    cdktf = ROOT / "node_modules" / ".bin" / "cdktf"
+def plain_output(env: dict[str, str], interactive: bool) -> bool:
+    """True unless a person watches a terminal: then cdktf may draw its spinner and colours."""
+    return not interactive or bool(env.get("CI") or env.get("NO_COLOR")) or env.get("TERM") == "dumb"
+
+
+def cdktf_deploy(
+    stacks: list[str], env: dict[str, str], *, interactive: bool, root: Path = ROOT
+) -> tuple[list[str], dict[str, str]]:
+    """The cdktf command and its environment. cdktf draws a spinner (cursor moves, line erases)
+    into a pipe too unless `CI` is set, and colours its log unless `--no-color`; so for a log file
+    or a pipeline both are set, for cdktf only."""
     cmd = [
-        str(cdktf),
+        str(root / "node_modules" / ".bin" / "cdktf"),
         "deploy",
         *stacks,
         "--auto-approve",
         "--skip-provider-lock",
         "--outputs-file",
-        str(OUTPUTS),
+        str(root / OUTPUTS.name),
     ]
-    if env.get("CI") or env.get("NO_COLOR"):
+    env = dict(env)
+    if plain_output(env, interactive):
         cmd.append("--no-color")
-    result = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+        env.setdefault("CI", "1")
+        env.update(NO_COLOR="1", FORCE_COLOR="0")
+    return cmd, env
+
+
+def _deploy(stacks: list[str], root: Path = ROOT) -> int:
+    env = dict(os.environ)
+    problem = installation_problem(env)
+    if problem is not None:
+        print(
+            f"error: {problem}\n`make deploy` installs the provider into .tools/terraform and sets "
+            "TF_CLI_CONFIG_FILE itself.",
+            file=sys.stderr,
+        )
+        return 1
+    target, extra = target_environment(env, root)
+    env.update(extra)
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    print(f"Deploying the example stacks to {target}", flush=True)
+    cmd, env = cdktf_deploy(stacks, env, interactive=sys.stdout.isatty(), root=root)
+    outputs_file = root / OUTPUTS.name
+    result = subprocess.run(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
         print(f"cdktf deploy failed (exit {result.returncode}); target was {target}", file=sys.stderr)
         return result.returncode
-    outputs = json.loads(OUTPUTS.read_text()) if OUTPUTS.exists() else {}
+    outputs = json.loads(outputs_file.read_text()) if outputs_file.exists() else {}
     print("\nCaptured ids:")
     for stack, values in sorted(outputs.items()):
         for name, value in sorted(values.items()):

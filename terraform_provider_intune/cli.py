@@ -127,6 +127,7 @@ def _run(args: argparse.Namespace) -> int:
 
         rc = do_install(args.dir)
         print(f"Installed {PROVIDER_SOURCE} {PROVIDER_VERSION} into {rc.parent / 'mirror'}", file=sys.stderr)
+        print(f"It runs {sys.executable} (recorded in {rc.parent / 'python-path'})", file=sys.stderr)
         print(f"Use it with: export TF_CLI_CONFIG_FILE={rc}", file=sys.stderr)
         print(rc)
         return 0

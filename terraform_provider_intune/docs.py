@@ -172,7 +172,9 @@ provider "intune" {{
 
 The provider signs in as an application registered in Microsoft Entra ID. Grant the app the
 **application** {_permission_text()} with admin consent; the tenant needs an Intune
-licence. A 403 from Graph names the missing permission.
+licence. Refresh, plan and the data sources need only the read permission ({_read_text()}), so an
+identity that only plans (pull requests) can hold that alone. A 403 from Graph names the permission
+the operation needs, the app (client id) and the permissions its token holds.
 
 Tokens come from azure-identity. The credential is chosen in this order; the first that applies wins,
 and when none works the error names every method tried:
@@ -197,7 +199,9 @@ identity, whose tokens are for its own tenant only).
 
 Provider arguments win over the environment. A Graph endpoint or authority that is not `https` is
 refused before any token is requested, except on a loopback address (the local Graph emulator).
-Secrets and tokens never reach the plan, the state or the logs.
+The provider never writes secrets or tokens into the state, diagnostics or logs. Terraform saves
+the value of every variable that is not `ephemeral` in plan files, a `sensitive` one included: pass
+the client secret in the environment or as an ephemeral variable.
 
 ## Argument Reference
 
@@ -207,6 +211,12 @@ Secrets and tokens never reach the plan, the state or the logs.
 
 def _short(type_name_: str) -> str:
     return type_name_.removeprefix(PREFIX)
+
+
+def _read_text() -> str:
+    from intune_model.permissions import read_permission
+
+    return ", ".join(sorted({f"`{read_permission(s)}`" for s in specs() if s.permission}))
 
 
 def _permission_text() -> str:

@@ -1,10 +1,13 @@
 """A progress bar on stderr for long listings, with no dependency: a bar when the total is known, a
-running count when it is not. On a terminal it redraws one line; elsewhere (CI logs) it writes a
-line at most every `log_every` items, so logs stay short."""
+running count when it is not. On a terminal a person watches it redraws one line; elsewhere (a pipe,
+a log file, a CI job even where it gives its steps a terminal (`CI` set), or `TERM=dumb`) it writes
+plain lines, at most one every `log_every` items, with no escape codes."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from typing import TextIO
 
 
@@ -18,14 +21,20 @@ class Progress:
     """
 
     def __init__(
-        self, label: str, *, total: int | None = None, stream: TextIO | None = None, width: int = 30
+        self,
+        label: str,
+        *,
+        total: int | None = None,
+        stream: TextIO | None = None,
+        width: int = 30,
+        env: Mapping[str, str] | None = None,
     ):
         self.label = label
         self.total = total
         self.count = 0
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.tty = redraws(self.stream, os.environ if env is None else env)
         self.log_every = 500
         self._last_logged = 0
 
@@ -52,3 +61,10 @@ class Progress:
             self.stream.write("\r\x1b[2K")
         self.stream.write(message + "\n")
         self.stream.flush()
+
+
+def redraws(stream: TextIO, env: Mapping[str, str]) -> bool:
+    """Whether a person watches `stream` in a terminal that understands line erases."""
+    if env.get("CI") or env.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())

@@ -36,7 +36,10 @@ def replace_advice(title: str) -> str:
 
 
 def patch_refused(error: GraphError) -> bool:
-    """True when Graph's answer to a PATCH says it will not update the object this way."""
+    """True when Graph's answer to a PATCH says it will not update the object this way (a missing
+    permission is not that: replacing the object would need the same permission)."""
+    if error.permission_missing:
+        return False
     return error.status in REFUSED_STATUSES or bool(
         _NOT_SUPPORTED.search(error.code) or _NOT_SUPPORTED.search(error.message)
     )

@@ -16,8 +16,8 @@ os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_DEPRECATED", "quiet")
 # cdktf otherwise points Terraform at the shared ~/.terraform.d/plugin-cache, where another
-# checkout's provider package (whose launcher names that checkout's Python) can replace ours
-# between two commands: a lock-file mismatch, or Terraform running someone else's code.
+# checkout's install of the same version (the same package bytes, linked to that checkout's mirror
+# and its python-path) would serve ours: Terraform running someone else's code.
 os.environ.setdefault("CDKTF_DISABLE_PLUGIN_CACHE_ENV", "1")
 
 

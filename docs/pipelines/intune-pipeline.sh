@@ -9,7 +9,8 @@
 #   intune-pipeline.sh deploy [STACK...]     cdktf deploy --auto-approve; outputs in $OUT/outputs.json
 #
 # No STACK means every stack of the app. Run from the directory holding cdktf.json. Never prompts;
-# no colour when CI or NO_COLOR is set; exits non-zero when anything fails.
+# no colour, spinner or escape codes when CI or NO_COLOR is set or the output is not a terminal;
+# exits non-zero when anything fails (and before running Terraform when the provider is not installed).
 #
 # Environment: CDKTF (default: npx --no-install cdktf), INTUNE_PROVIDER (default: intune-provider),
 # INTUNE_TOOLS_DIR (mirror, default ./.tools/terraform), INTUNE_PIPELINE_OUT (default ./pipeline-out),
@@ -18,12 +19,13 @@ set -euo pipefail
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-# The provider comes from the local mirror: a shared plugin cache adds nothing, and a cached
-# package from another checkout would not match this one's lock file.
+# The provider comes from the local mirror: a shared plugin cache adds nothing, and another
+# checkout's install of the same version (the same bytes) cached there would run that checkout's venv.
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV=${CDKTF_DISABLE_PLUGIN_CACHE_ENV:-1}
 NO_COLOR_FLAG=()
-if [[ -n "${CI:-}" || -n "${NO_COLOR:-}" ]]; then
-  export NO_COLOR=1 FORCE_COLOR=0
+if [[ -n "${CI:-}" || -n "${NO_COLOR:-}" || ! -t 1 ]]; then
+  # cdktf draws its spinner even into a pipe unless CI is set
+  export NO_COLOR=1 FORCE_COLOR=0 CI=${CI:-1}
   NO_COLOR_FLAG=(-no-color)
 fi
 
@@ -39,8 +41,18 @@ stacks() {  # the requested stacks, or every stack in the synthesized manifest
   python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["stacks"]))' cdktf.out/manifest.json
 }
 
+need_provider() {  # Terraform alone would say only "failed to request discovery document"
+  [[ -f "$TF_CLI_CONFIG_FILE" ]] && return 0
+  echo "error: no Terraform CLI config at $TF_CLI_CONFIG_FILE (TF_CLI_CONFIG_FILE), so terraform init" \
+    "cannot find terraform.local/intune/intune. Run '$0 provider' first (intune-provider install)," \
+    "or point TF_CLI_CONFIG_FILE at a CLI config naming the provider's mirror" \
+    "(README: Install in your own repository)." >&2
+  exit 1
+}
+
 step=${1:-}
 shift || true
+case "$step" in diff | plan | deploy) need_provider ;; esac
 case "$step" in
   provider)
     "$INTUNE_PROVIDER" install --dir "$TOOLS_DIR"

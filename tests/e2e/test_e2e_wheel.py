@@ -20,6 +20,7 @@ import pytest
 
 import constructs_lib
 from graph_emulator import GraphEmulator
+from terraform_provider_intune.mirror import launcher_script
 from tests.terraform_support import Workdir
 
 pytestmark = pytest.mark.e2e
@@ -118,7 +119,9 @@ def test_the_plain_wheel_serves_terraform_without_the_extras(
         .strip()
         .splitlines()[-1]
     )
-    assert str(python) in next((rc.parent / "mirror").rglob("terraform-provider-intune_v*")).read_text()
+    # the package is the same launcher for every venv; this venv's Python is named beside terraform.rc
+    assert next((rc.parent / "mirror").rglob("terraform-provider-intune_v*")).read_text() == launcher_script()
+    assert (rc.parent / "python-path").read_text() == f"{python}\n"
     module = tmp_path / "hcl"
     shutil.copytree(ROOT / "examples" / "terraform", module, ignore=shutil.ignore_patterns(".terraform*"))
     tf = Workdir(module, rc, env)

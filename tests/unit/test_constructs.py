@@ -444,7 +444,7 @@ BAD: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     (
         "issuer",
         {"issuer": None},
-        "None is not an issuer",
+        "null is not an issuer",
         ("intercede", "entrustDatacard", "purebred", "xTec"),
     ),
     ("notification_types", {"notification_types": ["sms"]}, "'sms'", ("none", "companyPortal", "email")),

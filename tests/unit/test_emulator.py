@@ -403,6 +403,10 @@ def test_cli_start_status_stop(tmp_path: Path, capsys: pytest.CaptureFixture[str
         out = capsys.readouterr().out
         assert "export AZURE_CLIENT_SECRET='" in out and "export INTUNE_GRAPH_ENDPOINT='https://" in out
         assert stat.S_IMODE(os.stat(data_dir / "env.sh").st_mode) == 0o600
+        # the eval'd shell trusts the system's roots and the emulator's CA (tests/unit/test_emulator_trust.py)
+        bundle = data_dir / "ca-bundle.pem"
+        assert f"export SSL_CERT_FILE='{bundle}'" in out and f"export REQUESTS_CA_BUNDLE='{bundle}'" in out
+        assert (data_dir / "ca.pem").read_text().strip() in bundle.read_text()
         pid = (data_dir / "emulator.pid").read_text().strip()
         assert cli_main(["start", "--data-dir", str(data_dir)]) == 0  # reuses the running one
         assert capsys.readouterr().out == out

@@ -3,6 +3,8 @@ the provider and its CLI need neither."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import types
@@ -63,3 +65,36 @@ def test_a_broken_engine_is_not_reported_as_missing(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ModuleNotFoundError) as info:
         engine.select()
     assert info.value.name == "jsii"
+
+
+def node_major() -> int | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=60).stdout
+    return int(out.strip().lstrip("v").split(".")[0])
+
+
+def quiet_run(code: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_SILENCE_WARNING")}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={**env, **extra}
+    )
+
+
+def test_a_consumers_app_is_quiet_by_default_on_node_20() -> None:
+    """jsii prints an eleven-line end-of-life banner when the engine loads on Node 20; importing
+    `constructs_lib` first silences it unless the environment chose otherwise."""
+    major = node_major()
+    if major is None:
+        pytest.skip("no node on PATH")
+    quiet = quiet_run("import constructs_lib, cdktf; cdktf.App(); print('ok')")
+    assert quiet.returncode == 0 and quiet.stdout.strip() == "ok", quiet.stderr
+    assert "end-of-life" not in quiet.stderr and "!!!!" not in quiet.stderr, quiet.stderr
+    if major == 20:  # the check can fail: the engine alone prints the banner on Node 20
+        loud = quiet_run("import cdktf; print('ok')")
+        assert "Node 20 is end-of-life" in loud.stderr
+        chosen = quiet_run(
+            "import constructs_lib; print('ok')", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="18"
+        )
+        assert "Node 20 is end-of-life" in chosen.stderr, "the environment's own choice is kept"

@@ -67,7 +67,7 @@ def test_progress_bar_with_and_without_total() -> None:
             return True
 
     stream = Tty()
-    bar = Progress("reading", total=50, stream=stream, width=10)
+    bar = Progress("reading", total=50, stream=stream, width=10, env={})
     bar.advance(25)
     assert bar.render() == "reading [#####-----] 25/50"
     bar.advance(25)

@@ -374,3 +374,29 @@ def test_a_profile_whose_assignments_fail_is_kept_without_them(
 
 def plain_assignments(props: dict[str, Any]) -> dict[str, Any]:
     return {**props, "assignment": ASSIGNMENTS.plain(props["assignment"])}
+
+
+def test_the_profile_needs_its_own_permission(graph_emulator: GraphEmulator) -> None:
+    """Reading the cast list (with its expansions) takes the profile's read permission; assigning
+    takes its write permission, as any write does; the setting's permission is not enough."""
+    emu = graph_emulator
+    setting_only = str(uuid.uuid4())
+    emu.add_client(emu.tenant_id, setting_only, "s", roles=[SETTING.permission])
+    reader = str(uuid.uuid4())
+    emu.add_client(emu.tenant_id, reader, "s", roles=[PROFILE.permission.replace(".ReadWrite.", ".Read.")])
+
+    def as_app(client_id: str) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {emu.issue_token(client_id=client_id)}"}
+        return httpx.Client(base_url=emu.graph_endpoint + "/beta", verify=emu.ssl_context(), headers=headers)
+
+    expand = {"$expand": ",".join(PROFILE.graph_expand)}
+    with as_app(setting_only) as other, as_app(reader) as read_only:
+        refused = other.get(PROFILE.list_path, params=expand)
+        assert (
+            refused.status_code == 403 and PROFILE.permission.replace(".ReadWrite.", ".Read.") in refused.text
+        )
+        assert read_only.get(PROFILE.list_path, params=expand).status_code == 200
+        assign = read_only.post(f"{PROFILE.collection_path}/x/assign", json={"assignments": []})
+        assert assign.status_code == 403 and PROFILE.permission in assign.text
+        ref = read_only.put(f"{PROFILE.collection_path}/x/derivedCredentialSettings/$ref", json={})
+        assert ref.status_code == 403

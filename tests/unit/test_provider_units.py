@@ -11,7 +11,7 @@ from intune_graph import Connection, GraphError, open_client
 from intune_model.resources.derived_credential import SPEC
 from terraform_provider_intune.config import ConfigProblems, check_arguments, resolve
 from terraform_provider_intune.handler import attribute_for, reconcile
-from terraform_provider_intune.mirror import cli_config, install, terraform_platform
+from terraform_provider_intune.mirror import cli_config, install, launcher_script, terraform_platform
 from terraform_provider_intune.plugin.resources import resource_schema
 
 ENV = {
@@ -123,7 +123,8 @@ def test_mirror_layout_and_cli_config(tmp_path: Path) -> None:
     )
     exe /= "terraform-provider-intune_v0.1.0"
     assert exe.stat().st_mode & stat.S_IXUSR
-    assert "exec /opt/py/bin/python -m terraform_provider_intune.main" in exe.read_text()
+    assert exe.read_text() == launcher_script()  # the same bytes everywhere (tests/unit/test_install.py)
+    assert (tmp_path / "tf" / "python-path").read_text() == "/opt/py/bin/python\n"
     text = rc.read_text()
     assert f'path    = "{(tmp_path / "tf" / "mirror").resolve()}"' in text
     assert 'exclude = ["terraform.local/*/*"]' in text
