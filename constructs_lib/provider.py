@@ -103,15 +103,20 @@ class IntuneProvider(cdktf.TerraformProvider):
             change to a field as a replacement (delete, then create; with
             ``lifecycle`` ``create_before_destroy`` the new one first), for tenants where Graph
             refuses or ignores PATCH.
+        unmanaged_match: What a create does when Graph already holds an object with exactly its
+            settings that no resource of the state manages (an apply killed before it recorded
+            it, the portal, another configuration): ``"warn"`` (default) names it with the
+            import command and creates another; ``"error"`` fails before creating. Default:
+            `INTUNE_UNMANAGED_MATCH`, else ``"warn"``.
         alias: Provider alias for a second configuration (another tenant or cloud), e.g.
             ``"gov"``; pass the provider as ``provider=`` to the resources that should use it.
 
     Raises:
         ValueError: if `graph_endpoint` or `authority_host` is a literal string that is not an
             acceptable URL, `cloud` names no cloud, `update_strategy` is not ``"patch"`` or
-            ``"replace"``, a `use_*` flag is not a bool, a number is not
-            positive, or a secret
-            argument is a literal; the message names the argument and the fix.
+            ``"replace"``, `unmanaged_match` is not ``"warn"`` or ``"error"``, a `use_*` flag is
+            not a bool, a number is not positive, or a secret argument is a literal; the message
+            names the argument and the fix.
 
     Example::
 
@@ -146,6 +151,7 @@ class IntuneProvider(cdktf.TerraformProvider):
         write_limit: float | None = None,
         write_window_seconds: float | None = None,
         update_strategy: str | None = None,
+        unmanaged_match: str | None = None,
         alias: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
@@ -165,6 +171,7 @@ class IntuneProvider(cdktf.TerraformProvider):
             "write_limit": write_limit,
             "write_window_seconds": write_window_seconds,
             "update_strategy": update_strategy,
+            "unmanaged_match": unmanaged_match,
         }
         check_provider_arguments({**values, "alias": alias})  # everything before joining the tree
         self._values = values

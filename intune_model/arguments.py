@@ -29,6 +29,15 @@ REPLACE = "replace"
 UPDATE_STRATEGIES = (PATCH, REPLACE)
 DEFAULT_UPDATE_STRATEGY = PATCH
 
+# What a create does when Graph already holds an object with exactly its settings that no resource of
+# the state manages (an apply killed after its POSTs, the portal, another configuration): `warn`
+# names it with the import command and creates another; `error` stops before posting.
+UNMANAGED_MATCH_WARN = "warn"
+UNMANAGED_MATCH_ERROR = "error"
+UNMANAGED_MATCH_MODES = (UNMANAGED_MATCH_WARN, UNMANAGED_MATCH_ERROR)
+DEFAULT_UNMANAGED_MATCH = UNMANAGED_MATCH_WARN
+ENV_UNMANAGED_MATCH = "INTUNE_UNMANAGED_MATCH"
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -125,6 +134,18 @@ ARGUMENTS: tuple[Argument, ...] = (
         "it without applying the change.",
         allowed=UPDATE_STRATEGIES,
         noun="an update strategy",
+    ),
+    Argument(
+        "unmanaged_match",
+        "string",
+        ENV_UNMANAGED_MATCH,
+        "What a create does when Graph already holds an object with exactly the resource's settings "
+        "that no resource of this state manages (left by an apply killed before it recorded it, made "
+        f"in the portal, or another configuration's): `{UNMANAGED_MATCH_WARN}` (the default) warns, "
+        f"naming its id and the `terraform import` command, and creates another; "
+        f"`{UNMANAGED_MATCH_ERROR}` fails before creating anything.",
+        allowed=UNMANAGED_MATCH_MODES,
+        noun="an unmanaged-match mode",
     ),
 )
 # Numeric provider arguments (reliability tuning): name -> (description, default).

@@ -155,6 +155,7 @@ class ProviderSettings:
     write_limit: int | None = None
     write_window_seconds: float | None = None
     update_strategy: str | None = None  # "patch" or "replace" (issue 12)
+    unmanaged_match: str | None = None  # "warn" or "error" (issue 17)
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `TenantStack` (unset ones left out)."""

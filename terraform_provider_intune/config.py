@@ -18,7 +18,9 @@ from intune_model.arguments import (
     ARGUMENTS,
     ARGUMENTS_BY_NAME,
     CHOICE_ARGUMENTS,
+    DEFAULT_UNMANAGED_MATCH,
     DEFAULT_UPDATE_STRATEGY,
+    ENV_UNMANAGED_MATCH,
     NUMBER_ARGUMENTS,
     URL_ARGUMENTS,
     Argument,
@@ -40,6 +42,7 @@ __all__ = [
     "check_arguments",
     "endpoints_for",
     "resolve",
+    "unmanaged_match",
     "update_strategy",
 ]
 
@@ -85,6 +88,23 @@ def update_strategy(config: Mapping[str, Any]) -> str:
     it shapes plans, not the Graph connection."""
     value = config.get("update_strategy")
     return value if isinstance(value, str) and value else DEFAULT_UPDATE_STRATEGY
+
+
+def unmanaged_match(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> str:
+    """The configured `unmanaged_match` mode: the argument, else `INTUNE_UNMANAGED_MATCH`, else
+    `warn`. Read by creates, not by `resolve`: it decides what a create does, not how to connect.
+    Raises `ConfigProblems` for an environment value that is not a mode (an argument was checked by
+    `check_arguments` already)."""
+    value = config.get("unmanaged_match")
+    if isinstance(value, str) and value:
+        return value
+    word = (os.environ if env is None else env).get(ENV_UNMANAGED_MATCH, "").strip().lower()
+    if not word:
+        return DEFAULT_UNMANAGED_MATCH
+    problem = ARGUMENTS_BY_NAME["unmanaged_match"].problem(word)
+    if problem is not None:
+        raise ConfigProblems([("unmanaged_match", f"{ENV_UNMANAGED_MATCH}: {problem}")])
+    return word
 
 
 def endpoints_for(

@@ -15,10 +15,11 @@ from typing import Any
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
 from intune_graph.client import Updated
 from intune_graph.errors import UnexpectedResponse
+from intune_model.arguments import DEFAULT_UNMANAGED_MATCH, UNMANAGED_MATCH_ERROR
 from intune_model.errors import IntuneError
 from intune_model.schema import ObjectSet, ResourceSpec
 from terraform_provider_intune import updates
-from terraform_provider_intune.adoption import LEDGER, CreateLedger
+from terraform_provider_intune.adoption import LEDGER, CreateLedger, import_hint, unmanaged_message
 
 Props = dict[str, Any]
 IMPORT_GRACE_S = 5.0
@@ -84,33 +85,44 @@ class Handler:
         ledger: CreateLedger = LEDGER,
         *,
         spec: ResourceSpec,
+        unmanaged_match: str = DEFAULT_UNMANAGED_MATCH,
+        tenant: str | None = None,
     ):
+        """`unmanaged_match`: what a create does about existing exact matches no state resource
+        holds (see `adoption`); `tenant`: the tenant a resource names, only for import ids in
+        messages (None: the provider's)."""
         self.spec = spec
         self.collection = self.spec.collection_path  # writes and single reads
         self.listing = self.spec.list_path  # lists: cast to the type in a mixed collection
         self._client = client
         self._warn = warn or (lambda summary, detail: None)
         self._ledger = ledger
+        self._unmanaged_match = unmanaged_match
+        self._tenant = tenant
 
     def create(self, props: Mapping[str, Any]) -> tuple[str, Props]:
         """POST exactly once in effect, capture the server's id, then wait until the id is readable
         (replication lag), so the next refresh cannot mistake a new object for a deleted one.
 
-        A POST whose answer was lost is not re-sent blindly: see `adoption` for the rule. Fields Graph
-        writes through an action of the object (assignments) are written once it is readable."""
+        Exact matches that exist before the POST and that no resource of this state holds are named
+        first (a warning, or an error with `unmanaged_match = "error"`). A POST whose answer was
+        lost is not re-sent blindly: see `adoption` for the rule. Fields Graph writes through an
+        action of the object (assignments) are written once it is readable."""
         self.spec.check(self.spec.fields_of(props))
         body = self.spec.to_graph(props, service_root=self._client.base_url)
         with self._client.operation(), self._ledger.exclusive(props, self.spec):
             before = set(self._matching(props))
+            self._name_unmanaged(props, sorted(before))
             while True:
                 try:
                     created = self._client.create(self.collection, body, judge=self.spec.entity)
                 except AmbiguousCreate as lost:
+                    failed_at = time.monotonic()
                     what = (
                         f"Graph's answer to the POST was lost ({lost.cause}; "
                         f"client-request-id {lost.client_request_id})"
                     )
-                    adopted = self._find_lost_create(props, before, what)
+                    adopted = self._find_lost_create(props, before, what, failed_at)
                     if adopted is None:
                         continue  # Graph did not store it: posting again cannot duplicate
                     new_id = adopted
@@ -171,6 +183,21 @@ class Handler:
             written = True
         return written
 
+    def _name_unmanaged(self, props: Mapping[str, Any], matching: list[str]) -> None:
+        """Warn about (or, with `unmanaged_match = "error"`, refuse) a create whose exact matches
+        already exist outside this state: another one would be a duplicate of an object an
+        interrupted apply left, or share a name with another configuration's."""
+        unmanaged = self._ledger.unmanaged(matching)
+        if not unmanaged:
+            return
+        key = self.spec.by_name[self.spec.adoption_key]
+        summary, detail = unmanaged_message(
+            self.spec, str(props[key.name]), unmanaged, self._unmanaged_match, self._tenant
+        )
+        if self._unmanaged_match == UNMANAGED_MATCH_ERROR:
+            raise HandlerError(summary, detail, key.name)
+        self._warn(summary, detail)
+
     def _matching(self, props: Mapping[str, Any]) -> list[str]:
         key = self.spec.by_name[self.spec.adoption_key]
         listed = self._client.list(
@@ -190,7 +217,11 @@ class Handler:
             f"client-request-id {unreadable.client_request_id or '-'})"
         )
         adopted = self._find_lost_create(
-            props, before, what, "Adopted the object a create answered without a readable id"
+            props,
+            before,
+            what,
+            time.monotonic(),
+            "Adopted the object a create answered without a readable id",
         )
         if adopted is None:
             key = self.spec.by_name[self.spec.adoption_key]
@@ -208,35 +239,44 @@ class Handler:
         props: Mapping[str, Any],
         before: set[str],
         what: str,
+        failed_at: float,
         adopted: str = "Adopted the object a lost create made",
     ) -> str | None:
         """The id our POST created, or None once a search window shows it created nothing. `what`
-        says why the POST's own answer gave no id, with its request ids, for the messages."""
+        says why the POST's own answer gave no id, with its request ids, for the messages;
+        `failed_at` is when it failed (monotonic): Graph stored the object, if at all, before then.
+
+        Adopts only what it can prove is its own: a listing taken before `failed_at` plus Graph's
+        lag (`absent_after_s`) may still hide an identical object another process created in the
+        same seconds, so a single candidate is adopted only once a listing after that point still
+        shows it alone. This process has one unanswered create with these settings (`exclusive`):
+        two or more new matches fail, naming each."""
         key = self.spec.by_name[self.spec.adoption_key]
         name = str(props[key.name])
-        give_up = min(time.monotonic() + ADOPT_SEARCH_S, self._client.deadline())
+        settled_at = failed_at + self._client.retry.absent_after_s
+        give_up = min(max(failed_at + ADOPT_SEARCH_S, settled_at), self._client.deadline())
         delay = 0.25
         try:
             while True:
+                listed_at = time.monotonic()
                 found = [i for i in self._matching(props) if i not in before]
-                if len(found) == 1:
+                if len(found) > 1:
+                    raise self._unprovable(props, found, what)
+                if len(found) == 1 and listed_at >= settled_at:
                     self._warn(
                         adopted,
-                        f"{what}; the object with id {found[0]} matches every field "
-                        "and did not exist before, so it was taken as this resource's.",
+                        f"{what}; the object with id {found[0]} matches every field, did not exist "
+                        "before, and stayed the only such object until Graph's listing had settled, "
+                        "so it was taken as this resource's.",
                     )
                     return found[0]
-                if len(found) > 1:
-                    raise HandlerError(
-                        f"Several objects with {key.name} {name!r} may have been created by this apply",
-                        f"{what} and {len(found)} identical new objects exist: "
-                        f"{', '.join(found)}. Keep one: delete the others, then `terraform import` "
-                        "the one you keep.",
-                        key.name,
-                    )
-                if time.monotonic() >= give_up:
+                now = time.monotonic()
+                if now >= give_up:
+                    if found:  # the deadline came before the listing settled: no proof
+                        raise self._unprovable(props, found, what)
                     return None
-                self._client_sleep(min(delay, max(0.0, give_up - time.monotonic())))
+                wait_until = settled_at if found else give_up
+                self._client_sleep(min(delay, max(0.0, min(wait_until, give_up) - now)))
                 delay = min(delay * 2, 2.0)
         except (Cancelled, GraphError) as exc:
             raise HandlerError(
@@ -246,6 +286,29 @@ class Handler:
                 "or delete it.",
                 key.name,
             ) from exc
+
+    def _unprovable(self, props: Mapping[str, Any], found: list[str], what: str) -> HandlerError:
+        """The failure of a lost create that cannot tell which new object is its own."""
+        key = self.spec.by_name[self.spec.adoption_key]
+        name = str(props[key.name])
+        if len(found) > 1:
+            why = (
+                f"{len(found)} identical objects appeared after it: {', '.join(found)}. This provider "
+                "made one POST with these settings, so another process (a second configuration or "
+                "state, a pipeline, the portal) created the others in the same seconds, and nothing "
+                "shows which one is this resource's."
+            )
+        else:
+            why = (
+                f"the object {found[0]} appeared, but the operation's deadline came before Graph's "
+                "listing had settled, so another identical object may still appear."
+            )
+        return HandlerError(
+            f"Cannot tell which object with {key.name} {name!r} this create made",
+            f"{what}; {why} Nothing was recorded in state. Decide which object each configuration "
+            f"manages and delete any that none does. {import_hint(self.spec, found, self._tenant)}",
+            key.name,
+        )
 
     def _wait_readable(self, new_id: str) -> dict[str, Any] | None:
         """The new object as Graph reads it (None while it still answers 404, with a warning)."""
@@ -264,10 +327,15 @@ class Handler:
         if self._client.stop.wait(max(0.0, seconds)):
             raise Cancelled("stopped by Terraform")
 
-    def read(self, item_id: str, prior: Mapping[str, Any]) -> Props | None:
+    def read(self, item_id: str, prior: Mapping[str, Any], created_at: float | None = None) -> Props | None:
         """None when Graph no longer has the object (Terraform then plans to create it again). The
         answer is judged by `ResourceSpec.entity`: a body it cannot read fails with the request-id
-        instead of reaching state; an enum member the model does not know is kept, so it shows as drift."""
+        instead of reaching state; an enum member the model does not know is kept, so it shows as drift.
+
+        `created_at` (wall-clock seconds, from the resource's private state) is when this state's
+        apply created the object: until `read_after_write_s` after it, a 404 is Graph's replication
+        lag (the apply may have been interrupted before the object became readable), not a deletion
+        that would plan it again as a duplicate."""
         with self._client.operation():
             # Served from the process's one paged `$select` listing of the collection; an id missing
             # from it, or written by this process, is read with its own GET, as before.
@@ -279,7 +347,25 @@ class Handler:
                 items=self.collection,
             )
             found = snapshot.get(item_id)
-        return None if found is None else reconcile(prior, self.spec.from_graph(found), self.spec)
+            young_for = self._young_for(created_at)
+            if found is None and young_for > 0:
+                found = self._client.get_after_write(
+                    self.collection,
+                    item_id,
+                    grace_s=young_for,
+                    judge=self.spec.entity,
+                    expand=self.spec.graph_expand,
+                )
+        if found is None:
+            return None
+        self._ledger.hold(item_id)
+        return reconcile(prior, self.spec.from_graph(found), self.spec)
+
+    def _young_for(self, created_at: float | None) -> float:
+        """Seconds an object created at `created_at` (wall clock) may still 404 from replication lag."""
+        if created_at is None:
+            return 0.0
+        return max(0.0, created_at + self._client.retry.read_after_write_s - time.time())
 
     def update(self, item_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Props:
         """PATCH only the changed fields (with `@odata.type`), then read back until Graph shows them.
@@ -287,6 +373,7 @@ class Handler:
         A PATCH that Graph refuses, or accepts but never applies within the read-after-write window,
         fails with its request-id and points at `update_strategy = "replace"`; the state then keeps
         the old values (see `updates`)."""
+        self._ledger.hold(item_id)
         changed = self.spec.changed_fields(old, new)
         planned = {**self.spec.fields_of(new), "id": item_id}
         if not changed:
@@ -372,6 +459,7 @@ class Handler:
                 f"request-id: {missing.request_id or '-'}; "
                 f"client-request-id: {missing.client_request_id or '-'}",
             ) from None
+        self._ledger.hold(item_id)
         return adopted_state(found, self.spec)
 
 

@@ -28,6 +28,7 @@ from terraform_provider_intune.config import (
     ARGUMENTS,
     check_arguments,
     resolve,
+    unmanaged_match,
     update_strategy,
 )
 from terraform_provider_intune.plugin.codec import changed_attributes
@@ -120,6 +121,12 @@ class IntuneProvider(Provider):
             )
             return []
         return changed if update_strategy(self._config) == REPLACE else []
+
+    def unmanaged_match(self) -> str:
+        """What a create does about exact matches no resource of the state holds (`adoption`):
+        the argument, else `INTUNE_UNMANAGED_MATCH`, else warn. `ConfigProblems` (a diagnostic on
+        the create) for a bad environment value."""
+        return unmanaged_match(self._config)
 
     def get_data_sources(self) -> list[Any]:
         return [cls for spec in usable_specs()[0] for cls in data_source_classes(spec)]

@@ -3,10 +3,14 @@ the spec. The handler (and with it the Graph client) is imported by the calls th
 `terraform validate` and plan never load httpx or azure-identity.
 
 Every resource also has `tenant_id` (`terraform_provider_intune.tenants`): not a Graph field, never
-sent; it picks the tenant's Graph client, and state records the effective tenant."""
+sent; it picks the tenant's Graph client, and state records the effective tenant.
+
+Private state (`plugin.private`, never shown) remembers when this state's apply created each object,
+so a refresh right after an interrupted apply waits out Graph's lag instead of planning it again."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -28,8 +32,10 @@ from tf.iface import (
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
+from intune_model.arguments import DEFAULT_UNMANAGED_MATCH
 from intune_model.errors import IntuneError
 from intune_model.schema import ResourceSpec
+from terraform_provider_intune.plugin import private
 from terraform_provider_intune.plugin.bound import SpecBound
 from terraform_provider_intune.plugin.codec import changed_attributes, clean
 from terraform_provider_intune.plugin.diagnostics import guard
@@ -117,12 +123,14 @@ class SpecResource(SpecBound, Resource):
         def call() -> State:
             from terraform_provider_intune.handler import PartialCreate
 
-            handler = self._handler(ctx.diagnostics, tenant)
+            handler = self._handler(ctx.diagnostics, tenant, self.provider.unmanaged_match())
             try:
                 _, outs = handler.create(self._clean(planned))
             except PartialCreate as created:
+                private.record_created(time.time())  # the object exists: it is this state's
                 partial.append(self._in_tenant(created.state, tenant))
                 raise
+            private.record_created(time.time())  # after the POST: errs towards believing longer
             return self._in_tenant(outs, tenant)
 
         done = self._guard(ctx.diagnostics, call, tenant=tenant)
@@ -133,7 +141,9 @@ class SpecResource(SpecBound, Resource):
         tenant = _tenant_of(current)
 
         def call() -> State | None:
-            found = self._handler(ctx.diagnostics, tenant).read(current["id"], self._clean(current))
+            found = self._handler(ctx.diagnostics, tenant).read(
+                current["id"], self._clean(current), created_at=private.created_at()
+            )
             return None if found is None else self._in_tenant(found, tenant)
 
         return self._guard(ctx.diagnostics, call, on_error=current, tenant=tenant)
@@ -191,7 +201,10 @@ class SpecResource(SpecBound, Resource):
     ) -> Any:
         return guard(diags, call, self.spec, on_error, tenant=self._named_tenant(tenant))
 
-    def _handler(self, diags: Diagnostics, tenant: str | None = None) -> Handler:
+    def _handler(
+        self, diags: Diagnostics, tenant: str | None = None, unmanaged_match: str = DEFAULT_UNMANAGED_MATCH
+    ) -> Handler:
+        """`unmanaged_match` matters to creates only, which pass the configured one."""
         from terraform_provider_intune.handler import Handler
 
         return Handler(
@@ -199,6 +212,8 @@ class SpecResource(SpecBound, Resource):
             warn=lambda summary, detail: diags.add_warning(summary, detail),
             ledger=self.provider.ledger(tenant),
             spec=self.spec,
+            unmanaged_match=unmanaged_match,
+            tenant=tenant if self.provider.is_other_tenant(tenant) else None,
         )
 
 

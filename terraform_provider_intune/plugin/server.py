@@ -1,6 +1,7 @@
 """Serving the provider: Terraform's StopProvider wired to `provider.stop`, every unknown value
-decoded (`plugin.values`), plan responses that carry the replacements `update_strategy` asks for, and
-stored states shaped to the current attributes."""
+decoded (`plugin.values`), plan responses that carry the replacements `update_strategy` asks for,
+stored states shaped to the current attributes, and each resource's private state carried through
+reads, plans and applies (`plugin.private`)."""
 
 from __future__ import annotations
 
@@ -54,14 +55,31 @@ def replace_aware_servicer_class() -> Any:
     from tf.provider import ProviderServicer
     from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
+    from terraform_provider_intune.plugin import private
     from terraform_provider_intune.plugin.values import install_value_codec
 
     install_value_codec()
     base: Any = ProviderServicer
 
     class ReplaceAwareServicer(base):
+        def ReadResource(self, request: Any, context: Any) -> Any:
+            """The resource sees the stored private state (`private.current()`); the answer carries
+            it on, else Terraform would store the empty private `tf` answers."""
+            with private.serving(request.private) as data:
+                response = super().ReadResource(request, context)
+            response.private = private.encode(data)
+            return response
+
+        def ApplyResourceChange(self, request: Any, context: Any) -> Any:
+            """Create records `created_at` in the private state; update keeps the planned one."""
+            with private.serving(request.planned_private) as data:
+                response = super().ApplyResourceChange(request, context)
+            response.private = private.encode(data)
+            return response
+
         def PlanResourceChange(self, request: Any, context: Any) -> Any:
             response = super().PlanResourceChange(request, context)
+            response.planned_private = request.prior_private  # what apply then receives
             if any(d.severity == pb.Diagnostic.ERROR for d in response.diagnostics):
                 return response
             diags = Diagnostics()
