@@ -9,8 +9,10 @@
 * `latency`: no-change plan of 200 settings with the emulator answering every call 150 ms late,
   against the same plan with no latency;
 * `tenant-growth` (heavy): the aliased no-change plan at 10 and 100 tenants, ours and minimal;
-* `cdktf-tenants` (heavy): `cdktf deploy '*' --parallelism 10` of 50 tenant stacks, ours against 50
-  `terraform_data` stacks: time and peak memory, report only (see `bench/cdktf_tenants.py`).
+* `cdktf-tenants` (heavy): `cdktf deploy '*' --parallelism 10` of 50 tenant stacks, ours against the
+  same stacks on the minimal provider, `terraform_data` beside them (see `bench/cdktf_tenants.py`);
+* `estate` (`bench/estate_rows.py`): one configuration serving 10, 100 (and, heavy, 500) tenants at
+  150 ms latency against none.
 
 The tenants are extra apps registered in one emulator: one client id and secret consented in each
 tenant, the usual managed-service-provider set-up (one multi-tenant app registration).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from constructs import Construct
@@ -32,6 +33,7 @@ __all__ = [
     "IntuneProvider",
     "check_endpoint_url",
     "check_provider_arguments",
+    "check_provider_source",
 ]
 
 
@@ -110,6 +112,11 @@ class IntuneProvider(cdktf.TerraformProvider):
             `INTUNE_UNMANAGED_MATCH`, else ``"warn"``.
         alias: Provider alias for a second configuration (another tenant or cloud), e.g.
             ``"gov"``; pass the provider as ``provider=`` to the resources that should use it.
+        source: Where Terraform installs the provider from (`required_providers` source), e.g.
+            ``"terraform.example.com/intune/intune"`` for a release site written by
+            ``intune-provider package`` (docs/releases.md); its type must be ``intune``. Default:
+            ``"terraform.local/intune/intune"``, the address ``intune-provider install`` mirrors.
+            Every provider construct of a stack must name the same source.
 
     Raises:
         ValueError: if `graph_endpoint` or `authority_host` is a literal string that is not an
@@ -153,6 +160,7 @@ class IntuneProvider(cdktf.TerraformProvider):
         update_strategy: str | None = None,
         unmanaged_match: str | None = None,
         alias: str | None = None,
+        source: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "tenant_id": tenant_id,
@@ -174,6 +182,8 @@ class IntuneProvider(cdktf.TerraformProvider):
             "unmanaged_match": unmanaged_match,
         }
         check_provider_arguments({**values, "alias": alias})  # everything before joining the tree
+        if source is not None:
+            check_provider_source(source)
         self._values = values
         self._alias = alias
         self._attributes: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
@@ -183,7 +193,7 @@ class IntuneProvider(cdktf.TerraformProvider):
             {
                 "terraform_resource_type": PROVIDER_TYPE,
                 "terraform_generator_metadata": GENERATOR_METADATA,
-                "terraform_provider_source": PROVIDER_SOURCE,
+                "terraform_provider_source": source or PROVIDER_SOURCE,
             },
         )
         create(self, scope, id, config)
@@ -253,6 +263,18 @@ class IntuneProvider(cdktf.TerraformProvider):
             }
             for name, value in self._attributes.items()
         }
+
+
+_SOURCE = re.compile(rf"^(?:[^/\s]+/)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/{PROVIDER_TYPE}$")
+
+
+def check_provider_source(source: str) -> None:
+    """Raise `ValueError` unless `source` is a provider address `[<host>/]<namespace>/intune`."""
+    if not isinstance(source, str) or not _SOURCE.match(source):
+        raise ValueError(
+            f"source: {source!r} is not a provider address of type {PROVIDER_TYPE!r}; give "
+            f'"<host>/<namespace>/{PROVIDER_TYPE}", e.g. "terraform.example.com/intune/{PROVIDER_TYPE}"'
+        )
 
 
 def check_provider_arguments(values: dict[str, Any]) -> None:

@@ -20,8 +20,9 @@ by the ones Graph documents. `--page-size N` sets how many
 objects a list page holds before `@odata.nextLink` (default 100).
 
 `start` is idempotent: when DIR/emulator.pid names a live emulator that answers, it only prints the
-environment again. Data (credentials, objects) persists in DIR across restarts; the CA and the port
-are new at each start unless `--port` is given.
+environment again. Data (credentials, objects), the CA and the server certificate persist in DIR
+across restarts (a client trusting DIR/ca.pem keeps working); the port is new at each start unless
+`--port` is given.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from graph_emulator._types import Faults, RecordedRequest, Request, RequestLog, 
 from graph_emulator.batch import BATCH_SEGMENT, answer_batch
 from graph_emulator.faults import FaultPlan
 from graph_emulator.graph import GraphCollections, GraphContext, graph_error, normalise
-from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials, load_tenants
+from graph_emulator.identity import CREDENTIALS_NAME, Identity, load_credentials, load_tenants, write_private
 from graph_emulator.identity_types import FederatedCredential
 from graph_emulator.managed_identity import PATH_PREFIX as MSI_PREFIX
 from graph_emulator.managed_identity import ManagedIdentityEndpoint
@@ -66,6 +66,8 @@ from intune_model.address import (
 from intune_model.schema import ResourceSpec
 
 CA_NAME = "ca.pem"
+CA_KEY_NAME = "ca-key.pem"  # 0600: whoever holds it can impersonate the emulator to its clients
+SERVER_CERT_NAME = "server.pem"  # 0600: the server's key and certificate chain
 MAX_BODY = 1 << 20
 GRAPH_VERSIONS = ("beta", "v1.0")
 CERT_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -75,7 +77,8 @@ class GraphEmulator:
     """A local Microsoft Graph (beta: a collection per registered spec) and identity platform.
 
     Args:
-        data_dir: where `credentials.json`, `graph.sqlite3` and `ca.pem` live; a fresh temporary
+        data_dir: where `credentials.json`, `graph.sqlite3`, `ca.pem` (with `ca-key.pem` and
+            `server.pem`: the same CA and certificate at every start) live; a fresh temporary
             directory (removed when the object is garbage-collected) when None.
         host, port: where to listen; port 0 picks a free one.
         patch_status: 200 (documented: answer with the object; the default) or 204 (no body, what
@@ -194,14 +197,11 @@ class GraphEmulator:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> GraphEmulator:
-        """Generate a CA and server certificate, open the store and serve in a background thread."""
+        """Load (or, the first time, make) the CA and server certificate, open the store and serve in
+        a background thread."""
         if self._server is not None:
             return self
-        ca = trustme.CA()
-        cert = ca.issue_cert(*CERT_HOSTS)
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(context)
-        ca.cert_pem.write_to_path(str(self.ca_file))
+        context = self._server_context()
         self._store = ObjectStore(self.data_dir / DB_NAME)
         self._graph = GraphCollections(
             self._store,
@@ -219,6 +219,28 @@ class GraphEmulator:
         )
         self._thread.start()
         return self
+
+    def _server_context(self) -> ssl.SSLContext:
+        """The server's TLS context, from the CA and certificate this data directory keeps: a client
+        that trusts `ca.pem` (SSL_CERT_FILE) keeps working when the emulator restarts, as a real
+        endpoint's certificate outlives a restart. Made on first start, or when a file is missing or
+        unreadable."""
+        server = self.data_dir / SERVER_CERT_NAME
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        if self.ca_file.exists() and (self.data_dir / CA_KEY_NAME).exists() and server.exists():
+            try:
+                context.load_cert_chain(str(server))
+                return context
+            except (OSError, ssl.SSLError):
+                pass  # made again below
+        ca = trustme.CA()
+        leaf = ca.issue_cert(*CERT_HOSTS)
+        write_private(self.data_dir / CA_KEY_NAME, ca.private_key_pem.bytes().decode())
+        chain = "".join(blob.bytes().decode() for blob in leaf.cert_chain_pems)
+        write_private(server, leaf.private_key_pem.bytes().decode() + chain)
+        ca.cert_pem.write_to_path(str(self.ca_file))
+        context.load_cert_chain(str(server))
+        return context
 
     def stop(self) -> None:
         """Stop serving, cut open connections and close the store. `start` may be called again."""
@@ -282,7 +304,8 @@ class GraphEmulator:
 
     @property
     def ca_file(self) -> Path:
-        """PEM of the CA that signed the server certificate (new at every start)."""
+        """PEM of the CA that signed the server certificate (kept in the data directory: the same
+        across restarts)."""
         return self.data_dir / CA_NAME
 
     def ssl_context(self) -> ssl.SSLContext:

@@ -19,13 +19,12 @@ if TYPE_CHECKING:
         Cancelled,
         GraphClient,
         NotFound,
-        RetryPolicy,
-        retry_after_seconds,
     )
     from intune_graph.connection import open_client
     from intune_graph.endpoint import check_base_url, is_loopback
     from intune_graph.errors import AuthenticationFailed, GraphError
     from intune_graph.pacing import WritePacer, shared_pacer
+    from intune_graph.retry import CertificateNotTrusted, RetryPolicy, retry_after_seconds
     from intune_graph.settings import Connection
 
 _WHERE = {
@@ -35,8 +34,9 @@ _WHERE = {
     "shared_pacer": "pacing",
     "Cancelled": "client",
     "GraphClient": "client",
-    "RetryPolicy": "client",
-    "retry_after_seconds": "client",
+    "RetryPolicy": "retry",
+    "retry_after_seconds": "retry",
+    "CertificateNotTrusted": "retry",
     "Connection": "settings",
     "open_client": "connection",
     "check_base_url": "endpoint",
@@ -49,6 +49,7 @@ __all__ = [
     "AmbiguousCreate",
     "AuthenticationFailed",
     "Cancelled",
+    "CertificateNotTrusted",
     "Connection",
     "GraphClient",
     "GraphError",

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from intune_graph.errors import AuthenticationFailed, consent_advice
+from intune_graph.retry import TOKEN_REFRESH_MARGIN_S, CertificateNotTrusted
+from intune_model.display import redact_url
 
 # azure-identity logs every failed credential at WARNING. With logging unconfigured (as in the
 # provider plugin), Python's last-resort handler would print those to stderr, repeating what our
@@ -16,7 +18,7 @@ from intune_graph.errors import AuthenticationFailed, consent_advice
 # receives them.
 logging.getLogger("azure.identity").addHandler(logging.NullHandler())
 
-REFRESH_MARGIN_S = 300
+REFRESH_MARGIN_S = TOKEN_REFRESH_MARGIN_S  # the window lives in `intune_graph.retry`
 
 
 class TokenSource(Protocol):
@@ -71,6 +73,8 @@ class CachedToken:
             if self._token is None or time.time() >= self._refresh_at:
                 try:
                     got = self._credential.get_token(self._scope)
+                except CertificateNotTrusted:
+                    raise  # already says which endpoint and which CA bundle
                 except Exception as exc:  # azure-identity raises several types; all mean "no token"
                     raise AuthenticationFailed(self._describe(exc)) from None
                 now = time.time()
@@ -81,7 +85,7 @@ class CachedToken:
             return self._token
 
     def _describe(self, exc: Exception) -> str:
-        message = _first_line_with_aadsts(str(exc))
+        message = redact_url(_first_line_with_aadsts(str(exc)))
         advice = consent_advice(message, self._tenant_id, self._client_id)
         if advice:
             message = f"{message}\n{advice}"

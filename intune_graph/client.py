@@ -2,23 +2,18 @@
 deadline with `Retry-After`, paced writes, a fresh `client-request-id` per request, and Graph errors
 as `GraphError`.
 
-What is retried (until the operation's deadline, never a fixed number of tries):
-
-* 429 on any call, after `Retry-After` (seconds or an HTTP date), else exponential backoff with
-  jitter; on a write it also slows the shared `WritePacer`.
-* 503 on any call: Graph refuses before doing the work.
-* 500, 502, 504 and connection errors on idempotent calls (GET, PATCH, DELETE).
-* A POST that may have reached Graph (the response was lost: read timeout, reset after the body was
-  sent, 500/502/504) is never sent again here: it raises `AmbiguousCreate`, and the caller looks for
-  the object it may have created. A connection that failed before anything was sent is retried.
+What is retried, and for how long, is `intune_graph.retry`'s to say (until the operation's deadline,
+never a fixed number of tries). Here: a 429 waits `Retry-After` (seconds or an HTTP date), else
+backoff, and on a write also slows the shared `WritePacer`; a POST that may have reached Graph (the
+answer lost after the body was sent, 500/502/504) is never sent again but raises `AmbiguousCreate`,
+and the caller looks for the object it may have created; a TLS certificate that does not verify
+raises `CertificateNotTrusted` at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import email.utils
-import random
 import threading
 import time
 import uuid
@@ -30,9 +25,25 @@ from urllib.parse import quote
 import httpx
 
 from intune_graph.auth import TokenSource
-from intune_graph.defaults import DEFAULT_DEADLINE_S
 from intune_graph.errors import GraphError, UnexpectedResponse
 from intune_graph.pacing import WritePacer
+from intune_graph.retry import (
+    AMBIGUOUS_FOR_POST,
+    FETCH_POLL_MAX_S,
+    IDEMPOTENT_METHODS,
+    RETRYABLE_ALWAYS,
+    RETRYABLE_IDEMPOTENT,
+    WRITE_METHODS,
+    RetryPolicy,
+    Transport,
+    backoff,
+    certificate_not_trusted,
+    classify_transport,
+    poll,
+    retry_after_seconds,
+    retryable_status,
+)
+from intune_model.display import clip, redact_url
 from intune_model.errors import IntuneError, MessageError, UnexpectedBody
 
 # Judges one object of an answer: returns it (perhaps unwrapped) or raises `UnexpectedBody`.
@@ -41,14 +52,21 @@ Judge = Callable[[dict[str, Any]], dict[str, Any]]
 if TYPE_CHECKING:
     from intune_graph.snapshot import CollectionSnapshot
 
-BATCH_LIMIT = 20  # requests per Graph JSON batch
-RETRYABLE_ALWAYS = frozenset({429, 503})  # refused before any work: safe even for POST
-RETRYABLE_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE", "PUT"})
-# Failures that prove the request never left: retrying even a POST cannot duplicate anything.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+__all__ = [  # the retry names stay importable from here, where callers found them before
+    "IDEMPOTENT_METHODS",
+    "RETRYABLE_ALWAYS",
+    "RETRYABLE_IDEMPOTENT",
+    "WRITE_METHODS",
+    "AmbiguousCreate",
+    "Cancelled",
+    "GraphClient",
+    "NotFound",
+    "RetryPolicy",
+    "Updated",
+    "retry_after_seconds",
+]
 
+BATCH_LIMIT = 20  # requests per Graph JSON batch
 _operation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "intune_graph_operation_deadline", default=None
 )
@@ -80,20 +98,6 @@ class Updated:
     body: dict[str, Any] | None
     request_id: str | None
     client_request_id: str
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long one operation may keep trying. No fixed try count: a deadline, like Terraform's own."""
-
-    deadline_s: float = DEFAULT_DEADLINE_S
-    base_delay_s: float = 0.5
-    max_delay_s: float = 30.0
-    read_after_write_s: float = 30.0  # how long a new id may 404 before we believe it is gone
-    # How long an id that refresh reads may 404 before it is believed gone: another process (the
-    # apply that just ended) may have created it seconds ago, before every replica holds it, and
-    # believing the 404 would plan it again (a duplicate). A real deletion costs this once.
-    absent_after_s: float = 5.0
 
 
 @dataclass
@@ -248,17 +252,22 @@ class GraphClient:
         self, collection: str, item_id: str, grace_s: float, judge: Judge | None, expand: Sequence[str] = ()
     ) -> dict[str, Any]:
         """`fetch`, taking a 404 for replication lag until `grace_s` (or the operation's deadline)."""
-        give_up = time.monotonic() + grace_s
-        give_up = min(give_up, self.deadline())
-        delay = self.retry.base_delay_s / 2
-        while True:
+        missing: list[NotFound] = []
+
+        def attempt() -> dict[str, Any] | None:
             try:
                 return self.fetch(collection, item_id, judge, expand=expand)
-            except NotFound:
-                if time.monotonic() >= give_up:
-                    raise
-            self._sleep(min(delay, max(0.0, give_up - time.monotonic())))
-            delay = min(delay * 2, 4.0)
+            except NotFound as exc:
+                missing[:] = [exc]
+                return None
+
+        give_up = min(time.monotonic() + grace_s, self.deadline())
+        found = poll(
+            attempt, give_up, self._sleep, first_s=self.retry.base_delay_s / 2, most_s=FETCH_POLL_MAX_S
+        )
+        if found is None:
+            raise missing[0]
+        return found
 
     def update(self, collection: str, item_id: str, body: dict[str, Any]) -> Updated:
         """PATCH; Graph documents 200 with the object, generated clients expect 204: accept both.
@@ -313,15 +322,74 @@ class GraphClient:
             params["$select"] = ",".join(select)
         if expand:
             params["$expand"] = ",".join(expand)
-        resp = self.request("GET", collection, params=params or None, expect=(200,))
-        while True:
-            page = self._json(resp)
+        for resp, page in self.pages(collection, params or None):
             for obj in page.get("value", []):
                 yield self._judged(resp, obj, judge)
-            next_link = page.get("@odata.nextLink")
-            if not next_link:
+
+    def pages(
+        self, collection: str, params: dict[str, str] | None = None
+    ) -> Iterator[tuple[httpx.Response, dict[str, Any]]]:
+        """Each page of a listing (the answer and its JSON), following `@odata.nextLink` only where
+        the bearer token may go: the Graph endpoint's own scheme and host (`_paging_url`). A link
+        to a page already read, or a listing still going at the deadline it started under (the
+        enclosing operation's, else `timeout_seconds` from now), ends it with a `GraphError`."""
+        ends = self.deadline()
+        resp = self.request("GET", collection, params=params, expect=(200,))
+        read = {str(resp.request.url)}
+        while True:
+            page = self._json(resp)
+            yield resp, page
+            link = page.get("@odata.nextLink")
+            if not link:
                 return
-            resp = self.request("GET", str(next_link), expect=(200,))
+            url = self._paging_url(link, read)
+            if time.monotonic() >= ends:
+                raise self._paging_error(
+                    url,
+                    "ListingTooLong",
+                    f"the listing had not ended after {len(read)} pages when the operation's deadline "
+                    f"({self.retry.deadline_s:.0f} s) passed; raise timeout_seconds if the collection "
+                    "is that large",
+                )
+            read.add(url)
+            resp = self.request("GET", url, expect=(200,))
+
+    def _paging_url(self, link: Any, read: set[str]) -> str:
+        """`link` as an absolute URL to request, or a `GraphError`: it must be a string, on the
+        Graph endpoint's own scheme and host (the bearer token goes with it), and not a page
+        already read (a loop)."""
+        if not isinstance(link, str):
+            raise self._paging_error(str(link), "InvalidNextLink", "@odata.nextLink is not a string")
+        try:
+            url = str(httpx.URL(self.base_url + "/").join(link))
+        except (httpx.InvalidURL, TypeError, ValueError):
+            raise self._paging_error(link, "InvalidNextLink", "@odata.nextLink is not a URL") from None
+        if not self._same_origin(url):
+            raise self._paging_error(
+                url,
+                "ForeignNextLink",
+                f"@odata.nextLink leads away from the Graph endpoint ({_shown_origin(self.base_url)}); the "
+                "provider sends its bearer token nowhere else, so the listing was not followed there",
+            )
+        if url in read:
+            raise self._paging_error(
+                url, "NextLinkLoop", "@odata.nextLink points back to a page already read (a paging loop)"
+            )
+        return url
+
+    def _same_origin(self, url: str) -> bool:
+        """True when `url` has the Graph endpoint's scheme, host and port."""
+        return _origin(url) == _origin(self.base_url)
+
+    @staticmethod
+    def _paging_error(url: str, code: str, message: str) -> GraphError:
+        return GraphError(
+            status=0,
+            code=code,
+            message=message + "; the listing ended here, nothing was read from that link",
+            method="GET",
+            url=clip(redact_url(url)),
+        )
 
     def batch_get(self, collection: str, item_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
         """GET up to 20 objects in one `POST /$batch`; None for an id Graph answers 404. An item
@@ -363,9 +431,10 @@ class GraphClient:
         `reads_only`: a POST that changes nothing (a `$batch` of GETs) is retried like a GET and
         takes no write slot."""
         url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
+        if url is path and not self._same_origin(url):  # the one place the token is attached
+            raise self._paging_error(url, "ForeignUrl", "the URL is not on the Graph endpoint")
         idempotent = method in IDEMPOTENT_METHODS or reads_only
         paced = self.pacer if method in WRITE_METHODS and not reads_only else None
-        retryable = RETRYABLE_IDEMPOTENT if idempotent else RETRYABLE_ALWAYS
         deadline = self.deadline()
         attempt = 0
         refreshed_token = False
@@ -384,8 +453,11 @@ class GraphClient:
             try:
                 resp = self.http.request(method, url, json=json, params=params, headers=headers)
             except httpx.TransportError as exc:
+                kind = classify_transport(exc)
+                if kind is Transport.FATAL:
+                    raise certificate_not_trusted(url, exc) or exc from None
                 what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                if not idempotent and not isinstance(exc, NOT_SENT):
+                if not idempotent and kind is Transport.MAYBE_SENT:
                     raise AmbiguousCreate(
                         f"the connection failed after the request was sent ({what})", crid
                     ) from None
@@ -398,7 +470,7 @@ class GraphClient:
                         url=url,
                         client_request_id=crid,
                     ) from None
-                self._sleep(self._backoff(attempt, deadline))
+                self._sleep(backoff(attempt, self.retry, deadline))
                 continue
             if resp.status_code in expect or (missing_ok and resp.status_code == 404):
                 if paced is not None:
@@ -412,14 +484,14 @@ class GraphClient:
             wait = retry_after_seconds(resp.headers.get("Retry-After"))
             if paced is not None and resp.status_code == 429:
                 paced.throttled(wait)
-            if not idempotent and resp.status_code in (500, 502, 504):
+            if not idempotent and resp.status_code in AMBIGUOUS_FOR_POST:
                 raise AmbiguousCreate(f"Graph answered {resp.status_code} {resp.reason_phrase}", crid)
-            if resp.status_code in retryable and time.monotonic() < deadline:
+            if retryable_status(resp.status_code, idempotent=idempotent) and time.monotonic() < deadline:
                 if paced is None or resp.status_code != 429:  # a paced write waits in the pacer
                     self._sleep(
                         min(wait, deadline - time.monotonic())
                         if wait is not None
-                        else self._backoff(attempt, deadline)
+                        else backoff(attempt, self.retry, deadline)
                     )
                 continue
             error = GraphError.from_response(resp.status_code, _body(resp), resp.headers, method, url, crid)
@@ -428,11 +500,6 @@ class GraphClient:
 
                 error.with_caller(needed(method, url), token, getattr(self.tokens, "client_id", None))
             raise error
-
-    def _backoff(self, attempt: int, deadline: float) -> float:
-        """Exponential backoff with jitter (half to all of the cap), never past the deadline."""
-        cap = min(self.retry.max_delay_s, self.retry.base_delay_s * (2 ** min(attempt - 1, 10)))
-        return max(0.0, min(random.uniform(cap / 2, cap), deadline - time.monotonic()))
 
     def _sleep(self, seconds: float) -> None:
         if self.stop.wait(max(0.0, seconds)):
@@ -490,20 +557,19 @@ class GraphClient:
         return data
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """`Retry-After` as seconds: either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the port made explicit; ("", "", None) when it does not parse."""
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+        parts = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return ("", "", None)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.scheme, parts.host.lower(), port)
+
+
+def _shown_origin(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
 
 
 def _item(collection: str, item_id: str) -> str:

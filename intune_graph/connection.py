@@ -6,10 +6,11 @@ from __future__ import annotations
 import httpx
 
 from intune_graph.auth import CachedToken
-from intune_graph.client import GraphClient, RetryPolicy
+from intune_graph.client import GraphClient
 from intune_graph.credentials import HINT, build_credential, plan_methods
 from intune_graph.endpoint import check_base_url
 from intune_graph.pacing import shared_pacer
+from intune_graph.retry import CONNECT_TIMEOUT_S, HTTP_TIMEOUT_S, RetryPolicy
 from intune_graph.settings import Connection
 from intune_graph.tls import ca_bundles, ssl_context
 from intune_model.address import PROVIDER_VERSION
@@ -38,7 +39,7 @@ def open_client(
     shared = http is not None
     http = http or httpx.Client(
         verify=ssl_context(),
-        timeout=httpx.Timeout(60.0, connect=15.0),
+        timeout=httpx.Timeout(HTTP_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
         headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
     )

@@ -17,8 +17,14 @@ from urllib.parse import quote
 
 import httpx
 
-RETRIES = 3  # transient answers (429, 5xx, no connection) are tried again, as MSAL does
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+from intune_graph.retry import (
+    TOKEN_RETRY_BASE_S,
+    TOKEN_RETRY_STATUSES,
+    TOKEN_TRIES,
+    Transport,
+    certificate_not_trusted,
+    classify_transport,
+)
 
 
 class TokenRequestFailed(Exception):
@@ -51,19 +57,22 @@ class ClientSecretToken:
             "client_secret": self._secret,
             "scope": " ".join(scopes),
         }
-        for attempt in range(RETRIES):
-            last = attempt == RETRIES - 1
+        # Transient answers (429, 5xx, no connection) are tried again, as MSAL does.
+        for attempt in range(TOKEN_TRIES):
+            last = attempt == TOKEN_TRIES - 1
             try:
                 resp = self._http.post(self._url, data=form, headers={"Accept": "application/json"})
             except httpx.HTTPError as exc:
+                if classify_transport(exc) is Transport.FATAL:  # a certificate that does not verify
+                    raise certificate_not_trusted(self._url, exc) or exc from None
                 if last:
                     raise TokenRequestFailed(f"could not reach {self._url}: {exc}") from None
             else:
                 if resp.status_code == 200:
                     return _access_token(resp)
-                if resp.status_code not in RETRY_STATUSES or last:
+                if resp.status_code not in TOKEN_RETRY_STATUSES or last:
                     raise TokenRequestFailed(_refusal(resp))
-            time.sleep(0.5 * 2**attempt)
+            time.sleep(TOKEN_RETRY_BASE_S * 2**attempt)
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
     def close(self) -> None:

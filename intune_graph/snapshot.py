@@ -20,10 +20,12 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from intune_graph.retry import SNAPSHOT_MAX_AGE_S
+
 if TYPE_CHECKING:
     from intune_graph.client import GraphClient, Judge
 
-MAX_AGE_S = 60.0  # a refresh walk takes seconds; past this, trust only fresh GETs
+MAX_AGE_S = SNAPSHOT_MAX_AGE_S  # past this, trust only fresh GETs (the window: `intune_graph.retry`)
 
 
 class CollectionSnapshot:

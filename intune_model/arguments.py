@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from intune_model import address as a
 from intune_model.clouds import CLOUDS, DEFAULT_CLOUD
+from intune_model.display import shown
 
 DEFAULT_DEADLINE_S = 600.0  # one operation may retry this long (Graph throttling can last minutes)
 DEFAULT_WRITE_LIMIT = 100  # Graph: 100 writes per 20 s per app per tenant for this family
@@ -58,7 +59,7 @@ class Argument:
         the one check of provider, construct and stacks."""
         if not self.allowed or (isinstance(value, str) and value in self.allowed):
             return None
-        return f"{value!r} is not {self.noun}; allowed values: {', '.join(self.allowed)}"
+        return f"{shown(value)} is not {self.noun}; allowed values: {', '.join(self.allowed)}"
 
 
 _CLOUD_LIST = ", ".join(f"`{c}`" for c in CLOUDS)
@@ -203,7 +204,7 @@ def tenant_problem(value: object) -> str | None:
         labels = value.split(".")
         if len(value) <= 253 and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels):
             return None
-    return f"{value!r} is not a tenant; give {TENANT_EXAMPLES}"
+    return f"{shown(value)} is not a tenant; give {TENANT_EXAMPLES}"
 
 
 def is_loopback(host: str) -> bool:
@@ -219,20 +220,29 @@ def check_base_url(url: str, what: str) -> str:
     """Return `url` without a trailing slash, or raise ValueError naming `what`.
 
     https is required, because a bearer token will travel there; plain http is allowed only on a
-    loopback address (a local emulator or proxy). No query or fragment: the API path is appended."""
+    loopback address (a local emulator or proxy). No query or fragment: the API path is appended.
+    No credentials (`https://user:password@host`): a secret does not belong in a URL, which ends up
+    in logs and messages; the value is quoted back with its userinfo redacted."""
+    example = "(for example https://graph.microsoft.com)"
     if not isinstance(url, str) or any(c.isspace() for c in url.strip()):
-        raise ValueError(f"{what}: {url!r} is not an absolute URL (for example https://graph.microsoft.com)")
+        raise ValueError(f"{what}: {shown(url)} is not an absolute URL {example}")
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
-    except ValueError:
-        host = None
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:  # "https://[abc": an unclosed IPv6 bracket, a bad port
+        raise ValueError(f"{what}: {shown(url)} is not an absolute URL {example}") from None
     if parts.scheme not in ("http", "https") or not host:
-        raise ValueError(f"{what}: {url!r} is not an absolute URL (for example https://graph.microsoft.com)")
+        raise ValueError(f"{what}: {shown(url)} is not an absolute URL {example}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            f"{what}: {shown(url)} carries credentials (user:password@); give the URL without them "
+            "(the provider authenticates with the tenant's credentials, never with URL userinfo)"
+        )
     if parts.scheme == "http" and not is_loopback(host):
         raise ValueError(
-            f"{what}: {url!r} uses plain http; only https is allowed (http only on a loopback address)"
+            f"{what}: {shown(url)} uses plain http; only https is allowed (http only on a loopback address)"
         )
     if parts.query or parts.fragment:
-        raise ValueError(f"{what}: {url!r} must not carry a query or fragment")
+        raise ValueError(f"{what}: {shown(url)} must not carry a query or fragment")
     return url.strip().rstrip("/")

@@ -14,7 +14,6 @@ same in words, for the README and the docs.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,9 @@ from functools import cached_property
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
+from intune_model.display import shown
 from intune_model.errors import IntuneError, SettingsInvalid, UnexpectedBody
+from intune_model.limits import NAME_MAX_LENGTH, URL_MAX_LENGTH, text_problem
 
 TfType = Literal["string", "number", "bool", "set_of_string", "set_of_object"]
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -46,21 +47,13 @@ def is_absolute_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def shown(value: Any) -> str:
-    """A value as a message shows it: text in quotes ('x'), anything else as JSON (null, true, 3,
-    ["a", "b"]), which is what the user wrote in HCL or a Graph body, never Python's None/True."""
-    if isinstance(value, str):
-        return repr(value)
+def has_userinfo(value: str) -> bool:
+    """True when the URL names a user or password (`https://user:password@host/`)."""
     try:
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
-    raise TypeError(type(value).__name__)
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.username is not None or parts.password is not None
 
 
 def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
@@ -176,34 +169,50 @@ class Kind:
 
 @dataclass(frozen=True)
 class String(Kind):
-    """Text; blank is refused unless `blank_ok`."""
+    """Text; blank is refused unless `blank_ok`; at most `max_length` characters, and none of the
+    control or invisible characters `intune_model.limits` refuses (Graph would store both)."""
 
     blank_ok: bool = False
+    max_length: int | None = NAME_MAX_LENGTH
 
     def graph_problem(self, value: Any) -> str | None:
         return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
-        return None if self.blank_ok or value.strip() else "must not be empty or blank"
+        if not self.blank_ok and not value.strip():
+            return "must not be empty or blank"
+        return text_problem(value, self.max_length)
 
     def rules(self) -> tuple[str, str]:
-        return "a string", "" if self.blank_ok else "not empty or blank"
+        ours = [] if self.blank_ok else ["not empty or blank"]
+        if self.max_length is not None:
+            ours.append(f"at most {self.max_length} characters")
+        return "a string", ", ".join([*ours, "no control characters"])
 
 
 @dataclass(frozen=True)
 class Url(Kind):
-    """An absolute http(s) URL (Graph itself only asks for a string)."""
+    """An absolute http(s) URL without credentials (Graph itself only asks for a string)."""
+
+    max_length: int = URL_MAX_LENGTH
 
     def graph_problem(self, value: Any) -> str | None:
         return None if isinstance(value, str) else f"{shown(value)} is not a string"
 
     def model_problem(self, value: Any) -> str | None:
-        if is_absolute_http_url(value):
-            return None
-        return f"{shown(value)} is not an absolute http(s) URL (for example https://example.com/help)"
+        if len(value) > self.max_length:
+            return f"is {len(value):,} characters long; at most {self.max_length:,} are allowed"
+        if not is_absolute_http_url(value) or text_problem(value, None):
+            return f"{shown(value)} is not an absolute http(s) URL (for example https://example.com/help)"
+        if has_userinfo(value):
+            return (
+                f"{shown(value)} carries credentials (user:password@); a help page URL is shown to "
+                "every user of the Company Portal: give it without them"
+            )
+        return None
 
     def rules(self) -> tuple[str, str]:
-        return "a string", "an absolute http(s) URL"
+        return "a string", f"an absolute http(s) URL, no credentials, at most {self.max_length} characters"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """`make deploy`: choose the target, deploy the stacks with the real cdktf CLI, print the ids.
 
     python -m stacks.deploy [STACK...]        # make deploy [STACKS="tenant-dev"]
+    python -m stacks.deploy --shard 3/8       # only shard 3 of 8 (see stacks.shards)
 
 The target is Microsoft Graph when AZURE_TENANT_ID and AZURE_CLIENT_ID are set together with a
 credential (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE), or when
@@ -25,6 +26,7 @@ from pathlib import Path
 from graph_emulator.cli import ENV_FILE, read_env_file
 from intune_model import address as a
 from intune_model.errors import IntuneError
+from stacks.shards import SHARD_ENV
 from terraform_provider_intune.mirror import installation_problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,9 +68,28 @@ def target_environment(env: dict[str, str], root: Path = ROOT) -> tuple[str, dic
     return f"the LOCAL GRAPH EMULATOR at {extra[a.ENV_GRAPH_ENDPOINT]} (not Microsoft Graph)", extra
 
 
+def shard_arguments(args: list[str]) -> tuple[list[str], str | None]:
+    """(the stacks named, the shard of `--shard I/N` or `--shard=I/N`, checked) from the arguments."""
+    from stacks.shards import parse_shard
+
+    stacks: list[str] = []
+    shard = None
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--shard" or arg.startswith("--shard="):
+            value = arg.partition("=")[2] if "=" in arg else next(rest, "")
+            shard = str(parse_shard(value))
+        else:
+            stacks.append(arg)
+    return stacks, shard
+
+
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     try:
-        return _deploy(list(sys.argv[1:] if argv is None else argv) or ["*"], root)
+        stacks, shard = shard_arguments(list(sys.argv[1:] if argv is None else argv))
+        if shard is not None:  # the app then synthesizes only the shard's stacks
+            os.environ[SHARD_ENV] = shard
+        return _deploy(stacks or ["*"], root)
     except IntuneError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

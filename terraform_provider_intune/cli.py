@@ -1,6 +1,9 @@
 """`intune-provider`: set-up commands, and a look at a tenant for people who are not in a stack.
 
     intune-provider install --dir DIR        filesystem mirror + Terraform CLI config (no network)
+    intune-provider package --out DIR --base-url URL [--gpg-key KEYID] [--namespace NS]
+                                             a release site: self-contained zip, signed SHA256SUMS,
+                                             registry protocol and network mirror (docs/releases.md)
     intune-provider list [--issuer X]        the tenant's derived credential settings
     intune-provider show ID | --display-name NAME
     (list, show and export take --resource NAME for another registered resource)
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_VERSION
+from intune_model.display import escape_controls, safe_text
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec, spec_named, specs
 from intune_model.schema import ResourceSpec
@@ -65,6 +69,28 @@ def _parser() -> argparse.ArgumentParser:
         help="write a filesystem mirror with this provider and a Terraform CLI config (no network)",
     )
     install.add_argument("--dir", required=True, type=Path, help="where to write the mirror and terraform.rc")
+    package = sub.add_parser(
+        "package",
+        help="write a static release site: the provider as a self-contained executable in a zip, "
+        "SHA256SUMS (signed with --gpg-key), Terraform's registry protocol and a network mirror",
+    )
+    package.add_argument("--out", required=True, type=Path, help="directory to write the site into")
+    package.add_argument(
+        "--base-url", required=True, help="https URL the site will be served at, e.g. https://tf.example.com"
+    )
+    package.add_argument(
+        "--gpg-key",
+        metavar="KEYID",
+        help="sign SHA256SUMS with this key from GNUPGHOME (the registry protocol needs it)",
+    )
+    package.add_argument(
+        "--namespace", default="intune", help="registry namespace: <host>/NS/intune (default: %(default)s)"
+    )
+    package.add_argument(
+        "--no-build",
+        action="store_true",
+        help="build nothing: sum, sign and index the zips already in --out (from other platforms' runners)",
+    )
     sub.add_parser("version", help="print the provider source and version")
 
     listing = sub.add_parser("list", help="list the tenant's derived credential settings")
@@ -106,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except IntuneError as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {safe_text(line)}", file=sys.stderr)  # Graph's words and user input, escaped
         return exc.exit_code
     except OSError as exc:  # a file that cannot be read or written
         print(
@@ -131,6 +157,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Use it with: export TF_CLI_CONFIG_FILE={rc}", file=sys.stderr)
         print(rc)
         return 0
+    if args.command == "package":
+        return _package(args)
     if args.command == "docs":
         from terraform_provider_intune.docs import write_docs
 
@@ -154,6 +182,23 @@ def _run(args: argparse.Namespace) -> int:
     return commands[args.command](args, client)
 
 
+def _package(args: argparse.Namespace) -> int:
+    from terraform_provider_intune.release import write_site
+
+    site = write_site(
+        args.out, args.base_url, gpg_key=args.gpg_key, namespace=args.namespace, build=not args.no_build
+    )
+    for archive in site.archives:
+        print(f"{archive.filename}  sha256 {archive.sha256}", file=sys.stderr)
+    if site.build_seconds is not None:
+        print(f"built in {site.build_seconds:.0f} s", file=sys.stderr)
+    if site.signed_by:
+        print(f'registry: source = "{site.source}" (signed by key {site.signed_by})', file=sys.stderr)
+    print(f"network mirror: {site.mirror_url} (serves {PROVIDER_SOURCE})", file=sys.stderr)
+    print(site.source if site.signed_by else site.mirror_url)
+    return 0
+
+
 def _filters(args: argparse.Namespace, spec: ResourceSpec) -> dict[str, Any]:
     return {name: getattr(args, name, None) for name in spec.list_filters}
 
@@ -169,7 +214,9 @@ def _list(args: argparse.Namespace, client: Any) -> int:
         return 0
     columns = ["id", *spec.list_filters, spec.lookup_field]  # the lookup field last: it may hold spaces
     table = [[c.replace("_", " ").upper() for c in columns]]
-    table += [[str(r[c]) for c in columns] for r in rows]
+    # Values as Graph holds them, which may include control characters (ESC, bidi overrides): escaped,
+    # so the table shows what is stored and cannot drive the terminal. `--json` escapes them too.
+    table += [[escape_controls(str(r[c])) for c in columns] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns) - 1)]
     for line in table:
         print("  ".join([*(f"{cell:<{w}}" for cell, w in zip(line, widths, strict=False)), line[-1]]))

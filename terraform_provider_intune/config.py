@@ -27,6 +27,7 @@ from intune_model.arguments import (
     check_base_url,
 )
 from intune_model.clouds import DEFAULT_CLOUD, cloud_named, known_authority_hosts, known_graph_hosts
+from intune_model.display import shown
 from intune_model.errors import ProblemsError
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -62,7 +63,7 @@ def check_arguments(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     for name in NUMBER_ARGUMENTS:
         number = config.get(name)
         if number is not None and (not isinstance(number, int | float) or not number > 0):
-            problems.append((name, f"{number!r} is not allowed; must be a positive number"))
+            problems.append((name, f"{shown(number)} is not allowed; must be a positive number"))
     for name in URL_ARGUMENTS:
         value = config.get(name)
         if isinstance(value, str):
@@ -155,7 +156,7 @@ def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> 
         if word in TRUE_WORDS:
             return True
         if word not in FALSE_WORDS:
-            problems.append((name, f"{variable}={word!r} is not a boolean; use true or false"))
+            problems.append((name, f"{variable}={shown(word)} is not a boolean; use true or false"))
         return False
 
     secret = config.get("client_secret") or env.get(a.ENV_CLIENT_SECRET) or None

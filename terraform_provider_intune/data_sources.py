@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from intune_graph import GraphClient, odata
+from intune_model.display import shown
+from intune_model.limits import id_problem
 from intune_model.schema import ResourceSpec
 from terraform_provider_intune.handler import HandlerError, Props
 
@@ -32,20 +34,20 @@ def find_one(
             attribute="id" if item_id is not None else None,
         )
     if item_id is not None:
-        if not item_id.strip():
-            raise HandlerError("id must not be empty", "Give the Graph id of the object.", attribute="id")
+        if problem := id_problem(item_id):
+            raise HandlerError(f"Invalid id {shown(item_id, 40)}", problem, attribute="id")
         found = client.get(spec.collection_path, item_id, judge=spec.entity, expand=spec.graph_expand)
         if found is None:
             raise HandlerError(
-                f"No {spec.title} with id {item_id!r}",
+                f"No {spec.title} with id {shown(item_id)}",
                 "Check the id (Intune admin center, or `intune-provider list`) and that the provider "
                 "points at the right tenant.",
                 attribute="id",
             )
         return spec.from_graph(found)
     assert lookup is not None
-    if not lookup.strip():
-        raise HandlerError(f"{key.name} must not be empty", "", attribute=key.name)
+    if problem := lookup_problem(spec, lookup):
+        raise HandlerError(f"Invalid {key.name} {shown(lookup, 40)}", problem, attribute=key.name)
     matches = [
         spec.from_graph(o)
         for o in client.iter(
@@ -55,7 +57,7 @@ def find_one(
     ]
     if not matches:
         raise HandlerError(
-            f"No {spec.title} {spec.lookup_phrase or f'with {key.name}'} {lookup!r}",
+            f"No {spec.title} {spec.lookup_phrase or f'with {key.name}'} {shown(lookup)}",
             f"The {key.name} must match exactly (case included). `intune-provider list` shows what the "
             "tenant holds.",
             attribute=key.name,
@@ -64,7 +66,7 @@ def find_one(
         ids = ", ".join(str(m["id"]) for m in matches)
         are = f"are {spec.lookup_phrase}" if spec.lookup_phrase else f"share {key.name}"
         raise HandlerError(
-            f"{len(matches)} {spec.title} {are} {lookup!r}",
+            f"{len(matches)} {spec.title} {are} {shown(lookup)}",
             f"Their ids are {ids}. Look one up by `id` instead, or rename the others.",
             attribute=key.name,
         )
@@ -114,12 +116,27 @@ def find_all(client: GraphClient, spec: ResourceSpec, filters: Mapping[str, Any]
     }
 
 
+def lookup_problem(spec: ResourceSpec, lookup: str) -> str | None:
+    """Why `lookup` cannot be the lookup field's value of any object: empty, or refused by the
+    field's kind (too long to have been stored, a character it never holds)."""
+    if not lookup.strip():
+        return "must not be empty"
+    return spec.by_name[spec.lookup_field].kind.check(lookup)
+
+
 def check_lookup_config(spec: ResourceSpec, config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """`terraform validate` checks for `intune_<name>`: exactly one of id and the lookup field."""
+    """`terraform validate` checks for `intune_<name>`: exactly one of id and the lookup field, and
+    a known id or lookup value that no object could have (`id_problem`, `lookup_problem`)."""
     key = spec.lookup_field
     given = [name for name in ("id", key) if config.get(name) is not None]
     if len(given) == 2:
         return [(key, f"set either id or {key}, not both")]
     if not given and "id" in config and key in config:
         return [("id", f"set id or {key} to choose the object")]
-    return []
+    problems: list[tuple[str, str]] = []
+    item_id, lookup = config.get("id"), config.get(key)
+    if isinstance(item_id, str) and (problem := id_problem(item_id)):
+        problems.append(("id", problem))
+    if isinstance(lookup, str) and (problem := lookup_problem(spec, lookup)):
+        problems.append((key, problem))
+    return problems

@@ -37,18 +37,12 @@ def iter_pages(
         params["$filter"] = expression
     if spec.graph_expand:
         params["$expand"] = ",".join(spec.graph_expand)
-    resp = client.request("GET", spec.list_path, params=params, expect=(200,))
     first = True
-    while True:
-        page = resp.json()
+    for _resp, page in client.pages(spec.list_path, params):  # links followed by its rules
         if first and on_total is not None and isinstance(page.get("@odata.count"), int):
             on_total(page["@odata.count"])
         first = False
         yield list(page.get("value", []))
-        next_link = page.get("@odata.nextLink")
-        if not next_link:
-            return
-        resp = client.request("GET", str(next_link), expect=(200,))
 
 
 def settings_key(name: str, taken: set[str]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from intune_graph import AmbiguousCreate, Cancelled, GraphClient, GraphError, NotFound, odata
 from intune_graph.client import Updated
 from intune_graph.errors import UnexpectedResponse
+from intune_graph.retry import ADOPT_SEARCH_S, IMPORT_GRACE_S, poll  # every window lives there
 from intune_model.arguments import DEFAULT_UNMANAGED_MATCH, UNMANAGED_MATCH_ERROR
 from intune_model.errors import IntuneError
 from intune_model.schema import ObjectSet, ResourceSpec
@@ -22,8 +23,6 @@ from terraform_provider_intune import updates
 from terraform_provider_intune.adoption import LEDGER, CreateLedger, import_hint, unmanaged_message
 
 Props = dict[str, Any]
-IMPORT_GRACE_S = 5.0
-ADOPT_SEARCH_S = 15.0  # how long a lost POST's object may take to appear in a list
 
 
 class PartialCreate(IntuneError):
@@ -255,29 +254,28 @@ class Handler:
         name = str(props[key.name])
         settled_at = failed_at + self._client.retry.absent_after_s
         give_up = min(max(failed_at + ADOPT_SEARCH_S, settled_at), self._client.deadline())
-        delay = 0.25
+        found: list[str] = []
+
+        def search() -> str | None:
+            listed_at = time.monotonic()
+            found[:] = [i for i in self._matching(props) if i not in before]
+            if len(found) > 1:
+                raise self._unprovable(props, found, what)
+            if len(found) == 1 and listed_at >= settled_at:
+                self._warn(
+                    adopted,
+                    f"{what}; the object with id {found[0]} matches every field, did not exist "
+                    "before, and stayed the only such object until Graph's listing had settled, "
+                    "so it was taken as this resource's.",
+                )
+                return found[0]
+            return None
+
         try:
-            while True:
-                listed_at = time.monotonic()
-                found = [i for i in self._matching(props) if i not in before]
-                if len(found) > 1:
-                    raise self._unprovable(props, found, what)
-                if len(found) == 1 and listed_at >= settled_at:
-                    self._warn(
-                        adopted,
-                        f"{what}; the object with id {found[0]} matches every field, did not exist "
-                        "before, and stayed the only such object until Graph's listing had settled, "
-                        "so it was taken as this resource's.",
-                    )
-                    return found[0]
-                now = time.monotonic()
-                if now >= give_up:
-                    if found:  # the deadline came before the listing settled: no proof
-                        raise self._unprovable(props, found, what)
-                    return None
-                wait_until = settled_at if found else give_up
-                self._client_sleep(min(delay, max(0.0, min(wait_until, give_up) - now)))
-                delay = min(delay * 2, 2.0)
+            mine = poll(search, give_up, self._client_sleep)
+            if mine is None and found:  # the deadline came before the listing settled: no proof
+                raise self._unprovable(props, found, what)
+            return mine
         except (Cancelled, GraphError) as exc:
             raise HandlerError(
                 f"Could not tell whether Graph created {name!r}",
@@ -409,8 +407,9 @@ class Handler:
         when it still does not at the end of the read-after-write window or the operation's deadline."""
         started = time.monotonic()
         give_up = min(started + self._client.retry.read_after_write_s, self._client.deadline())
-        delay = 0.25
-        while True:
+        stale: list[str] = []
+
+        def shows_the_change() -> Props | None:
             server = self._read_back(item_id)
             if server is None:
                 raise HandlerError(
@@ -418,22 +417,21 @@ class Handler:
                     f"PATCH of {item_id} succeeded but the object now answers 404.",
                 )
             state = reconcile(new, self.spec.from_graph(server), self.spec)
-            stale = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
-            if not stale:
-                return self._with_read_only(planned, server)
-            now = time.monotonic()
-            if now >= give_up:
-                summary, detail = updates.ignored_message(
-                    self.spec.title,
-                    item_id,
-                    stale,
-                    now - started,
-                    answer.request_id,
-                    answer.client_request_id,
-                )
-                raise HandlerError(summary, detail, stale[0])
-            self._client_sleep(min(delay, give_up - now))
-            delay = min(delay * 2, 2.0)
+            stale[:] = [n for n in changed if not self.spec.same_value(n, state.get(n), new.get(n))]
+            return None if stale else self._with_read_only(planned, server)
+
+        confirmed = poll(shows_the_change, give_up, self._client_sleep)
+        if confirmed is not None:
+            return confirmed
+        summary, detail = updates.ignored_message(
+            self.spec.title,
+            item_id,
+            stale,
+            time.monotonic() - started,
+            answer.request_id,
+            answer.client_request_id,
+        )
+        raise HandlerError(summary, detail, stale[0])
 
     def delete(self, item_id: str) -> None:
         """A 404 means someone deleted it already: the goal is met."""

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from intune_model.arguments import tenant_problem
+from intune_model.display import shown
 from intune_model.errors import IntuneError
+from intune_model.limits import id_problem
 
 TENANT_ATTRIBUTE = "tenant_id"
 TENANT_EXAMPLE = "contoso.onmicrosoft.com"
@@ -58,7 +60,7 @@ class ImportIdError(IntuneError):
 
     def __init__(self, raw: str, why: str):
         super().__init__(
-            f"Invalid import id {raw!r}",
+            f"Invalid import id {shown(raw)}",
             f"{why}. Give {IMPORT_FORMS}, e.g. `{TENANT_EXAMPLE}/<id>` or "
             "`00000000-0000-0000-0000-000000000000/<id>`.",
         )
@@ -70,6 +72,7 @@ def split_import_id(raw: str) -> tuple[str | None, str]:
     if not text:
         raise ImportIdError(raw, "it is empty")
     if "/" not in text:
+        _check_id(raw, text)
         return None, text
     tenant, _, item_id = text.partition("/")
     tenant, item_id = tenant.strip(), item_id.strip()
@@ -78,4 +81,12 @@ def split_import_id(raw: str) -> tuple[str | None, str]:
     problem = tenant_problem(tenant)
     if problem:
         raise ImportIdError(raw, f"its tenant part: {problem}")
+    _check_id(raw, item_id)
     return tenant, item_id
+
+
+def _check_id(raw: str, item_id: str) -> None:
+    """An id that cannot be Graph's (70,000 characters, a line break) is refused before it is sent."""
+    problem = id_problem(item_id, "its id")
+    if problem:
+        raise ImportIdError(raw, problem)

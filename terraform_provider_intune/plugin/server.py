@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from terraform_provider_intune.plugin import tls
 from terraform_provider_intune.plugin.provider import IntuneProvider
 
 STOP_METHOD = "/tfplugin6.Provider/StopProvider"
@@ -35,6 +36,7 @@ def serve(provider: IntuneProvider, argv: list[str]) -> None:
 
     tf.runner._ShutdownInterceptor = StopAwareInterceptor
     install_value_codec()  # before the first request is decoded: refined unknowns (msgpack ext 12)
+    tls.install()  # the cached certificate without importing cryptography
     import tf.provider
 
     tf.provider.ProviderServicer = replace_aware_servicer_class()  # run_provider looks it up by name
@@ -113,4 +115,33 @@ def replace_aware_servicer_class() -> Any:
                 response.upgraded_state.CopyFrom(to_dynamic_value({n: state.get(n) for n in names}))
             return response
 
+    from terraform_provider_intune.plugin.diagnostics import safe_rpc
+
+    for name in SAFE_RPCS:  # whatever a bug raises: one diagnostic, never "Plugin error"
+        setattr(
+            ReplaceAwareServicer, name, safe_rpc(name, getattr(ReplaceAwareServicer, name), _response(name))
+        )
     return ReplaceAwareServicer
+
+
+# Every call Terraform makes that answers diagnostics.
+SAFE_RPCS = (
+    "GetProviderSchema",
+    "ValidateProviderConfig",
+    "ValidateResourceConfig",
+    "ValidateDataResourceConfig",
+    "UpgradeResourceState",
+    "ConfigureProvider",
+    "ReadResource",
+    "PlanResourceChange",
+    "ApplyResourceChange",
+    "ImportResourceState",
+    "MoveResourceState",
+    "ReadDataSource",
+)
+
+
+def _response(name: str) -> Any:
+    from tf.gen import tfplugin_pb2 as pb
+
+    return getattr(pb, name).Response

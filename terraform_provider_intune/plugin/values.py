@@ -38,6 +38,8 @@ import msgpack
 from tf import types as tft
 from tf.types import Unknown
 
+from intune_model.display import shown
+
 __all__ = [
     "REFINED_UNKNOWN_EXT",
     "UNKNOWN_EXT",
@@ -393,7 +395,8 @@ def _prefix_problem(spec: FieldLike, prefix: str, check: Check) -> str | None:
     if any(_first_message(check, spec.name, c) is None for c in candidates):
         return None
     message = _first_message(check, spec.name, prefix)
-    return f"the value is not known yet, but it will start with {prefix!r}, so it cannot be valid: {message}"
+    start = shown(prefix)
+    return f"the value is not known yet, but it will start with {start}, so it cannot be valid: {message}"
 
 
 def _range_problem(spec: FieldLike, lower: Bound | None, upper: Bound | None, check: Check) -> str | None:

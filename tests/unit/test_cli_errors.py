@@ -32,7 +32,15 @@ CLEARED = (
     a.ENV_USE_CLI,
     a.ENV_USE_MSI,
 )
-UNREACHABLE = "https://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused
+UNREACHABLE = "https://127.0.0.1:9"
+# `package` checks its options before the build starts (and before writing anything)
+PACKAGE = [
+    "package",
+    "--out",
+    "never-written",
+    "--base-url",
+    "https://tf.example.com",
+]  # the discard port: nothing listens, the connection is refused
 
 
 def run(argv: list[str], env: Mapping[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -124,6 +132,10 @@ def test_tenant_commands_with_broken_credentials(kind: str, tmp_path: Path) -> N
         (["show"], "give an id or --display-name"),
         (["list", "--resource", "nothing"], "invalid choice"),
         (["export", "--stack-name", "9 bad"], "--stack-name"),
+        (["package", "--out", "never-written"], "--base-url"),
+        ([*PACKAGE[:3], "--base-url", "http://tf.example.com"], "--base-url"),
+        ([*PACKAGE, "--namespace", "a b"], "--namespace"),
+        ([*PACKAGE, "--gpg-key", "nobody@invalid"], "--gpg-key"),
     ],
 )
 def test_bad_arguments(argv: list[str], needle: str) -> None:

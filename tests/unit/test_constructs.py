@@ -69,8 +69,30 @@ def test_public_api() -> None:
 def test_provider_arguments_match_the_provider_schema() -> None:
     from terraform_provider_intune.config import ARGUMENTS
 
-    params = set(inspect.signature(IntuneProvider.__init__).parameters) - {"self", "scope", "id", "alias"}
+    not_arguments = {"self", "scope", "id", "alias", "source"}  # source: where Terraform installs it from
+    params = set(inspect.signature(IntuneProvider.__init__).parameters) - not_arguments
     assert params == {a.name for a in ARGUMENTS}
+
+
+def test_provider_source_names_where_terraform_installs_it_from() -> None:
+    """A release site's address (`intune-provider package`) replaces the default mirror address in
+    `required_providers`; the version stays the provider's."""
+    default, site = new_stack("default"), new_stack("site")
+    IntuneProvider(default, "intune")
+    IntuneProvider(site, "intune", source="localhost:8443/contoso/intune")
+    assert synth(default)["terraform"]["required_providers"]["intune"]["source"] == PROVIDER_SOURCE
+    assert synth(site)["terraform"]["required_providers"]["intune"] == {
+        "source": "localhost:8443/contoso/intune",
+        "version": PROVIDER_VERSION,
+    }
+
+
+@pytest.mark.parametrize("source", ["localhost:8443/contoso/azurerm", "intune", "a b/intune/intune", ""])
+def test_provider_source_of_another_type_is_refused(source: str) -> None:
+    stack = new_stack()
+    with pytest.raises(ValueError, match=r"^source: .* is not a provider address of type 'intune'"):
+        IntuneProvider(stack, "intune", source=source)
+    assert children(stack) == []
 
 
 @pytest.mark.parametrize("argument", ["client_secret", "client_certificate_password"])

@@ -53,9 +53,12 @@ GRAPHS = [
 
 
 def test_each_kind_says_which_rules_are_graphs_and_which_are_ours() -> None:
-    assert String().rules() == ("a string", "not empty or blank")
-    assert String(blank_ok=True).rules() == ("a string", "")
-    assert Url().rules() == ("a string", "an absolute http(s) URL")
+    assert String().rules() == (
+        "a string",
+        "not empty or blank, at most 256 characters, no control characters",
+    )
+    assert String(blank_ok=True, max_length=None).rules() == ("a string", "no control characters")
+    assert Url().rules() == ("a string", "an absolute http(s) URL, no credentials, at most 2048 characters")
     assert Number(minimum=0, maximum=100).rules() == ("a whole number (Int32)", "from 0 to 100")
     assert Number().rules() == ("a whole number (Int32)", "")
     assert Enum(allowed=("a", "b")).rules() == ("one of a, b (exact spelling)", "")
@@ -66,7 +69,10 @@ def test_each_kind_says_which_rules_are_graphs_and_which_are_ours() -> None:
 def test_the_spec_lists_the_rules_per_graph_property() -> None:
     rules = {name: (graph, ours) for name, graph, ours in SPEC.rules()}
     assert set(rules) == {f.graph_name for f in SPEC.fields}
-    assert rules["displayName"] == ("a string; required on create", "not empty or blank")
+    assert rules["displayName"] == (
+        "a string; required on create",
+        "not empty or blank, at most 256 characters, no control characters",
+    )
     assert rules["renewalThresholdPercentage"][1] == "from 0 to 100"
     assert rules["issuer"][1] == ""
 

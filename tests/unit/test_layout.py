@@ -28,7 +28,8 @@ PRODUCT = (
 def test_construct_takes_exactly_the_provider_arguments() -> None:
     from constructs_lib.provider import IntuneProvider
 
-    params = set(inspect.signature(IntuneProvider.__init__).parameters) - {"self", "scope", "id", "alias"}
+    not_arguments = {"self", "scope", "id", "alias", "source"}  # source: where Terraform installs it from
+    params = set(inspect.signature(IntuneProvider.__init__).parameters) - not_arguments
     assert params == {arg.name for arg in ARGUMENTS}
 
 
@@ -71,6 +72,8 @@ NOT_FIELDS = {
     ("terraform_provider_intune/docs.py", "description"),  # keys of Terraform's schema JSON
     ("terraform_provider_intune/plugin/provider.py", "description"),
     ("terraform_provider_intune/plugin/provider.py", "version"),
+    ("terraform_provider_intune/release/archive.py", "version"),  # the provider release's version
+    ("terraform_provider_intune/release/registry.py", "version"),  # keys of the registry protocol
 }
 
 
