@@ -16,7 +16,7 @@ export TF_IN_AUTOMATION := 1
 # Providers come from the local mirror; keep cdktf off the shared ~/.terraform.d/plugin-cache.
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: deploy test unit lint typecheck check fmt docs help emulator emulator-stop synth bench clean
+.PHONY: deploy test unit lint typecheck check fmt docs constructs help emulator emulator-stop synth bench clean
 
 deploy: $(BIN)/.installed $(CDKTF) $(TF_RC) ## deploy the example stacks (to the local emulator unless AZURE_* credentials are set)
 	$(BIN)/python -m stacks.deploy $(STACKS)
@@ -49,6 +49,10 @@ fmt: $(BIN)/.installed ## format the code and apply ruff's safe fixes
 
 docs: $(BIN)/.installed ## regenerate docs/ (Registry layout) from the provider's live schema
 	$(BIN)/python -m terraform_provider_intune.docs
+
+constructs: $(BIN)/.installed $(CDKTF) ## regenerate the constructs (constructs_lib/<spec>.py) and their binding from the specs
+	$(BIN)/python -m constructs_lib._generate
+	$(BIN)/python -m constructs_lib._bindings
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{ printf "  make %-14s %s\n", $$1, $$2 }'

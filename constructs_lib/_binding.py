@@ -17,6 +17,7 @@ construct), a ``<name>_input`` getter returning what was set, and for optional i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,7 +27,17 @@ from constructs import Construct
 
 from constructs_lib.engine import NAME, cdk
 
-ASSEMBLY = ("intune", "0.0.0", f"constructs_lib._bindings.{NAME}", "intune@0.0.0.jsii.tgz")
+ENV_BINDING = "INTUNE_CONSTRUCTS_BINDING"
+"""An importable package holding another build of the binding's assembly (`intune@0.0.0.jsii.tgz`),
+for specs registered from outside the product: ``python -m constructs_lib._bindings --out DIR``
+writes one with `INTUNE_EXTRA_SPECS` set."""
+
+ASSEMBLY = (
+    "intune",
+    "0.0.0",
+    os.environ.get(ENV_BINDING) or f"constructs_lib._bindings.{NAME}",
+    "intune@0.0.0.jsii.tgz",
+)
 """The generated binding's jsii assembly for the engine in use: name, version, package, file."""
 
 jsii.JSIIAssembly.load(*ASSEMBLY)
@@ -59,6 +70,7 @@ class Attribute:
     input: bool = False  # settable in configuration
     required: bool = False  # an input that must be set
     computed: bool = False  # set by the provider (alone, or when the input is left out)
+    block: bool = False  # an input written as repeated nested blocks: set with `put_<name>(items)`
 
 
 class _Reference:
@@ -66,7 +78,7 @@ class _Reference:
 
     def __init__(self, attribute: Attribute) -> None:
         self.attribute = attribute
-        self.settable = attribute.input
+        self.settable = attribute.input and not attribute.block
         self.__doc__ = f"`{attribute.name}` as a token resolved by Terraform (a reference)."
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
@@ -77,6 +89,9 @@ class _Reference:
     def __set__(self, obj: Any, value: Any) -> None:
         if not self.attribute.input:
             raise AttributeError(f"{self.attribute.name} is computed by the provider and cannot be set")
+        if self.attribute.block:
+            name = self.attribute.name
+            raise AttributeError(f"{name} is a set of blocks: use put_{name}(...)")
         obj._set_input(self.attribute.name, value)
 
 
@@ -107,6 +122,15 @@ def _reset(name: str) -> Callable[[Any], None]:
     return reset
 
 
+def _put(name: str) -> Callable[[Any, Any], None]:
+    def put(self: Any, value: Any) -> None:
+        self._set_input(name, value)
+
+    put.__name__ = f"put_{name}"
+    put.__doc__ = f"Set every `{name}` block at once (a list of dicts, or a token), checked."
+    return put
+
+
 def generated_class(terraform_type: str, provider: str, *, data: bool) -> str:
     """The jsii name of the class the binding generator makes for a resource or data source type:
     `intune_derived_credential` -> ``intune.derivedCredential.DerivedCredential``, and for data
@@ -128,6 +152,8 @@ def install(cls: type, attributes: Iterable[Attribute], *, provider: str, data: 
         setattr(cls, attribute.name, _Reference(attribute))
         if attribute.input:
             setattr(cls, f"{attribute.name}_input", _Input(attribute))
+            if attribute.block:
+                setattr(cls, f"put_{attribute.name}", _put(attribute.name))
             if not attribute.required:
                 setattr(cls, f"reset_{attribute.name}", _reset(attribute.name))
     return cls
@@ -145,6 +171,14 @@ def typed(kind: str, value: Any) -> Any:
     as a binding user writes with `Token.as_string` and friends. Plain values are left alone."""
     if value is None or isinstance(value, str | int | float):
         return value
+    if kind in ("set_of_object", "list_of_object") and isinstance(value, list | tuple):
+        # the generated struct's JavaScript names; unset members left out
+        return [
+            {camel(k): typed("string", v) for k, v in item.items() if v is not None}
+            if isinstance(item, Mapping)
+            else item
+            for item in value
+        ]
     if kind in ("set_of_string", "list_of_string"):
         if isinstance(value, list | tuple):
             return [typed("string", v) for v in value]
@@ -158,9 +192,13 @@ def typed(kind: str, value: Any) -> Any:
 
 def set_input(element: Any, name: str, value: Any) -> None:
     """Set input `name` on the Node side (the generated setter), or unset it for None (`reset_*`)."""
-    value = typed(element._config_type.kinds[name], value)
+    kind = element._config_type.kinds[name]
+    value = typed(kind, value)
+    upper = camel(name)[:1].upper() + camel(name)[1:]
     if value is None:
-        jsii.invoke(element, "reset" + camel(name)[:1].upper() + camel(name)[1:], [])
+        jsii.invoke(element, "reset" + upper, [])
+    elif kind in ("set_of_object", "list_of_object"):  # a block: the generated `put` method
+        jsii.invoke(element, "put" + upper, [value])
     else:
         jsii.set(element, camel(name), value)
 

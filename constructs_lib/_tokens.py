@@ -10,6 +10,7 @@ one round trip to Node each.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import jsii
@@ -30,6 +31,8 @@ def is_token(value: Any) -> bool:
         return any(marker in value for marker in _MARKERS)
     if isinstance(value, list | tuple | set | frozenset):
         return any(is_token(item) for item in value)
+    if isinstance(value, Mapping):  # an object of a set of objects (an assignment)
+        return any(is_token(item) for item in value.values())
     # Floats (number tokens are encoded as doubles) and jsii objects such as IResolvable.
     return bool(cdk.Token.is_unresolved(value))
 

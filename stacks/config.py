@@ -1,4 +1,4 @@
-"""The stacks' configuration file: which stacks (tenants) exist and which settings each holds.
+"""The stacks' configuration file: which stacks (tenants) exist and which resources each holds.
 
 Format (JSON)::
 
@@ -18,11 +18,16 @@ Format (JSON)::
             "update_strategy": "replace"       # or "patch" (the default)
           },
           "backend": {...},                    # optional; replaces the top-level one
-          "settings": [
-            {"key": "purebred", "display_name": "...", "issuer": "purebred", ...},
-            {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...},
-            {"key": "fabrikam", "tenant_id": "fabrikam.onmicrosoft.com", "display_name": "...", ...}
-          ]
+          "resources": {                       # entries keyed by Terraform resource type
+            "intune_derived_credential": [
+              {"key": "purebred", "display_name": "...", "issuer": "purebred", ...},
+              {"key": "adopted", "import_id": "<graph id>", "display_name": "...", ...},
+              {"key": "fabrikam", "tenant_id": "fabrikam.onmicrosoft.com", "display_name": "...", ...}
+            ],
+            "intune_<profile type>": [
+              {"key": "ios", "display_name": "...", "<settings id field>": {"ref": "purebred"}}
+            ]
+          }
         }
       ]
     }
@@ -32,30 +37,38 @@ variable in `client_secret_variable`: the stack declares it sensitive and epheme
 of cdk.tf.json, the plan file and the state) and the pipeline sets `TF_VAR_<name>` from its secret
 store. Without it the provider reads `AZURE_CLIENT_SECRET` (or another method) from the environment.
 
-Each settings entry is a `key` (its construct id, Terraform resource name and output prefix)
-plus the resource's fields under their Terraform names, validated by `intune_model`, the same
+Each entry is a `key` (its construct id, Terraform resource name and output prefix; unique in the
+stack) plus the resource's fields under their Terraform names, validated by `intune_model`, the same
 schema the construct and the provider use. An optional `import_id` (the Graph id of an object
 that already exists, as `intune-provider export` writes it) makes the stack adopt that object with a
 Terraform `import` block instead of creating a new one; once deployed it is a no-op. An optional
 `tenant_id` puts the entry in that tenant instead of the provider's: with one multi-tenant app
 consented in each tenant, one stack (one provider, one plugin process) serves many tenants (its
-`import_id` is then imported from that tenant).
+`import_id` is then imported from that tenant). A field that takes another resource's id may give
+``{"ref": "<key>"}``: the stack passes that entry's ``id`` token (same tenant, right type, no cycles;
+checked when the file is read).
+
+A stack's ``"settings": [...]`` (the shape before entries were keyed by type) still reads, as entries
+of ``intune_derived_credential``; it may sit beside ``"resources"``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.entries import EntriesInvalid, ordered
 from constructs_lib.provider import check_provider_arguments
 from constructs_lib.settings_file import SettingsFileError, parse_json_with_lines, parse_settings
+from intune_model.address import PROVIDER_TYPE
 from intune_model.arguments import BOOL_ARGUMENTS, STRING_ARGUMENTS
 from intune_model.arguments import NUMBER_ARGUMENT_NAMES as NUMBER_ARGUMENTS
 from intune_model.errors import IntuneError
-from intune_model.typed import SpecModel, state_from_model
+from intune_model.typed import SpecModel
 from stacks.backends import BackendError, BackendSettings, parse_backend
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -64,7 +77,7 @@ STRING_PROVIDER_KEYS = (*STRING_ARGUMENTS, "client_secret_variable")
 BOOL_PROVIDER_KEYS = BOOL_ARGUMENTS
 NUMBER_PROVIDER_KEYS = NUMBER_ARGUMENTS
 PROVIDER_KEYS = (*STRING_PROVIDER_KEYS, *BOOL_PROVIDER_KEYS, *NUMBER_PROVIDER_KEYS)
-_STACK_KEYS = ("name", "provider", "backend", "settings")
+_STACK_KEYS = ("name", "provider", "backend", "resources", "settings")
 _TOP_KEYS = ("backend", "stacks")
 
 
@@ -76,7 +89,9 @@ class ConfigError(IntuneError, ValueError):
 
 @dataclass(frozen=True)
 class SettingsEntry:
-    """One derived credential settings object of a stack: its key and its validated fields.
+    """One resource of a stack: its key and its validated fields (a model of its resource's spec,
+    whose type it is an entry of), optionally the object to adopt, its tenant, and the fields that
+    take the id of another entry of the stack (field -> that entry's key).
 
     Example::
 
@@ -87,6 +102,7 @@ class SettingsEntry:
     settings: SpecModel
     import_id: str | None = None
     tenant_id: str | None = None  # the tenant the object lives in; None: the provider's
+    references: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.key):
@@ -94,10 +110,21 @@ class SettingsEntry:
                 f"settings key {self.key!r} is not valid: start with a letter, then letters, digits, - or _"
             )
 
+    @property
+    def resource_type(self) -> str:
+        """The Terraform resource type of the entry (from its model's spec)."""
+        return f"{PROVIDER_TYPE}_{type(self.settings).resource_spec.name}"
+
     def construct_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `DerivedCredentialSettings` (unset fields left out)."""
-        kwargs = {k: v for k, v in state_from_model(self.settings).items() if v is not None}
+        """Keyword arguments for the resource's construct (unset fields and references left out)."""
+        spec = type(self.settings).resource_spec
+        values = {f.name: spec.plain(f.name, getattr(self.settings, f.name, None)) for f in spec.fields}
+        kwargs = {k: v for k, v in values.items() if v is not None}
         return {**kwargs, "tenant_id": self.tenant_id} if self.tenant_id else kwargs
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        return self.construct_kwargs()
 
     @property
     def import_address(self) -> str | None:
@@ -211,19 +238,20 @@ def parse_config(raw: Any, *, source: Path | None = None) -> AppConfig:
                 backend = parse_backend(s_raw["backend"])
             except BackendError as exc:
                 raise fail(f"{label}: backend: {exc}") from None
-        entries_raw = s_raw.get("settings", [])
-        if not isinstance(entries_raw, list):
-            raise fail(f"{label}: settings must be a list of entries")
+        held = {k: s_raw[k] for k in ("settings", "resources") if s_raw.get(k) is not None}
         try:
-            parsed = parse_settings(entries_raw, source=where)
+            parsed = parse_settings(held, source=where) if held else []
+            ordered(parsed)  # every reference names an entry of the right type, in the same tenant
         except SettingsFileError as exc:
             problems = "\n".join(
                 f"  - line {line}: {label} {message}" if line else f"  - {label} {message}"
                 for line, message in exc.problems
             )
             raise fail(f"{label}: invalid settings:\n{problems}") from None
+        except EntriesInvalid as exc:
+            raise fail(f"{label}: " + str(exc)) from None
         entries = [
-            SettingsEntry(e.key, e.settings, e.import_id, e.tenant_id)
+            SettingsEntry(e.key, e.settings, e.import_id, e.tenant_id, e.references)
             for e in parsed
             if e.settings is not None
         ]

@@ -1,4 +1,4 @@
-"""`TenantStack`: one Intune tenant's derived credential settings as one CDKTF stack."""
+"""`TenantStack`: one Intune tenant's resources (settings, profiles, ...) as one CDKTF stack."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from typing import Any
 import cdktf
 from constructs import Construct
 
-from constructs_lib import DerivedCredentialSettings, IntuneProvider
+from constructs_lib import IntuneProvider
+from constructs_lib._spec_constructs import SpecResource
+from constructs_lib.entries import add_entries
+from intune_model.address import RESOURCE_TYPE
 from stacks.backends import BackendSettings, add_backend, state_file
 from stacks.config import NAME_PATTERN, AppConfig, SettingsEntry
 
@@ -20,7 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class TenantStack(cdktf.TerraformStack):
-    """One stack per tenant: an `IntuneProvider`, one `DerivedCredentialSettings` per entry and a
+    """One stack per tenant: an `IntuneProvider`, one resource construct per entry (its type's, from
+    `constructs_lib.catalog`; references between entries become ``<resource>.id`` tokens) and a
     `<key>_id` output per entry, with the configured backend (local by default).
 
     Local state is ``<state_dir>/terraform.<name>.tfstate`` (default: the directory the app runs
@@ -33,7 +37,8 @@ class TenantStack(cdktf.TerraformStack):
     Args:
         scope: The `cdktf.App`.
         name: Stack name, e.g. ``"intune-example"`` (letters, digits, - and _).
-        settings: The entries, e.g. from `load_config(...).stacks[0].settings`.
+        settings: The entries, of any resource type (settings, profiles; a reference to another
+            entry's key becomes its ``id`` token), e.g. from `load_config(...).stacks[0].settings`.
         client_secret_variable: Name of a required Terraform variable (sensitive, ephemeral)
             the stack declares for its client secret, e.g. ``"dev_client_secret"``, set by the
             pipeline as ``TF_VAR_dev_client_secret``. Unset: the provider reads the environment.
@@ -84,17 +89,18 @@ class TenantStack(cdktf.TerraformStack):
             secret.add_override("ephemeral", True)  # kept out of plan files and state
             provider["client_secret"] = secret.string_value
         self.intune_provider = IntuneProvider(self, "intune", **provider)
-        self.derived_credentials: dict[str, DerivedCredentialSettings] = {}
-        for entry in settings:
-            resource = DerivedCredentialSettings(self, entry.key, **entry.construct_kwargs())
-            if entry.import_address:  # adopt the existing object (from its tenant), never a duplicate
-                resource.import_from(entry.import_address)
-            self.derived_credentials[entry.key] = resource
+        self.resources: dict[str, SpecResource] = add_entries(self, settings)
+        """Every entry's construct, by key."""
+        self.derived_credentials = {
+            k: r for k, r in self.resources.items() if r.TF_RESOURCE_TYPE == RESOURCE_TYPE
+        }
+        """The derived credential settings among them (the name of the stacks before profiles)."""
+        for key, resource in self.resources.items():
             cdktf.TerraformOutput(
                 self,
-                f"{entry.key}_id",
+                f"{key}_id",
                 value=resource.id,
-                description=f"Graph id of derived credential settings {entry.key!r}",
+                description=f"Graph id of {resource.TF_RESOURCE_TYPE} {key!r}",
             )
 
 

@@ -13,55 +13,49 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import cdktf
 import pytest
 
-from constructs_lib import (
-    DataIntuneDerivedCredential,
-    DataIntuneDerivedCredentials,
-    DerivedCredentialSettings,
-)
 from constructs_lib._binding import META_ARGUMENTS, Attribute, camel
 from constructs_lib._bindings import TARBALL, surface, tarball
 from constructs_lib._bindings.generate import generate
-from constructs_lib.data_sources import ALL_ATTRIBUTES, ONE_ATTRIBUTES
-from constructs_lib.derived_credential import ATTRIBUTES
+from constructs_lib.catalog import DATA_SOURCES, RESOURCES
 from intune_model.address import PROVIDER_SOURCE, PROVIDER_TYPE
 from tests.terraform_support import Workdir
 
 ROOT = Path(__file__).resolve().parents[2]
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
-# Terraform type name -> (generated module, generated class, our class, our attribute list, section)
+
+def _entry(type_name: str, cls: type, *, data: bool) -> tuple[str, str, type, tuple[Attribute, ...], str]:
+    name = f"data_{type_name}" if data else type_name.removeprefix(f"{PROVIDER_TYPE}_")
+    module = sys.modules[cls.__module__]
+    attributes = {
+        f"{PROVIDER_TYPE}_{module.SPEC.name}": module.ONE_ATTRIBUTES,
+        f"{PROVIDER_TYPE}_{module.SPEC.plural}": module.ALL_ATTRIBUTES,
+    }
+    return (
+        name,
+        "".join(p.capitalize() for p in name.split("_")),
+        cls,
+        attributes[type_name] if data else module.ATTRIBUTES,
+        "data_source_schemas" if data else "resource_schemas",
+    )
+
+
+# Terraform type name -> (generated module, generated class, our class, our attribute list, section):
+# every construct of the catalog (one resource and two data sources per spec)
 CONSTRUCTS: dict[str, tuple[str, str, type, tuple[Attribute, ...], str]] = {
-    f"{PROVIDER_TYPE}_derived_credential": (
-        "derived_credential",
-        "DerivedCredential",
-        DerivedCredentialSettings,
-        ATTRIBUTES,
-        "resource_schemas",
-    ),
-    f"data.{PROVIDER_TYPE}_derived_credential": (
-        "data_intune_derived_credential",
-        "DataIntuneDerivedCredential",
-        DataIntuneDerivedCredential,
-        ONE_ATTRIBUTES,
-        "data_source_schemas",
-    ),
-    f"data.{PROVIDER_TYPE}_derived_credentials": (
-        "data_intune_derived_credentials",
-        "DataIntuneDerivedCredentials",
-        DataIntuneDerivedCredentials,
-        ALL_ATTRIBUTES,
-        "data_source_schemas",
-    ),
+    **{t: _entry(t, cls, data=False) for t, cls in RESOURCES.items()},
+    **{f"data.{t}": _entry(t, cls, data=True) for t, cls in DATA_SOURCES.items()},
 }
 
 # Ours only, on purpose: the typed layer's alternative constructors.
-ADDITIONS: dict[type, set[str]] = {DerivedCredentialSettings: {"from_config", "from_file"}}
+ADDITIONS: dict[type, set[str]] = {cls: {"from_config", "from_file"} for cls in RESOURCES.values()}
 
 # Terraform schema type -> our attribute kind
 _KINDS: dict[str, str] = {
@@ -77,8 +71,8 @@ def _kind(tf_type: Any) -> str:
     key = json.dumps(tf_type, separators=(",", ":"))
     if key in _KINDS:
         return _KINDS[key]
-    if isinstance(tf_type, list) and tf_type[0] == "list" and isinstance(tf_type[1], list):
-        return "list_of_object"
+    if isinstance(tf_type, list) and tf_type[0] in ("list", "set") and isinstance(tf_type[1], list):
+        return f"{tf_type[0]}_of_object"
     raise AssertionError(f"no construct kind for Terraform type {key}")
 
 
@@ -186,7 +180,7 @@ def test_surface_matches_the_generated_binding(address: str, generated: Path) ->
     assert ours.positional == theirs.positional, "constructor's positional parameters"
     assert ours.keywords == theirs.keywords, "constructor's keyword arguments"
     assert ours.keywords == config_fields, f"keyword arguments vs the binding's {class_name}Config fields"
-    assert extra <= set(vars(cls)), "the additions exist"
+    assert all(hasattr(cls, name) for name in extra), "the additions exist"
 
 
 @pytest.mark.cdktf_cli
@@ -210,7 +204,12 @@ def test_the_shipped_assemblies_are_the_generated_binding(generated: Path) -> No
 @pytest.mark.parametrize("address", list(CONSTRUCTS))
 def test_surface_agrees_with_the_schema(address: str, schema: dict[str, Any]) -> None:
     _, _, cls, attributes, section = CONSTRUCTS[address]
-    block = schema[section][address.removeprefix("data.")]["block"]["attributes"]
+    schema_block = schema[section][address.removeprefix("data.")]["block"]
+    block = dict(schema_block["attributes"])
+    nested = schema_block.get("block_types", {})
+    for name, spec in nested.items():  # a set of nested blocks: an optional input set by put_<name>
+        item = {k: v["type"] for k, v in spec["block"]["attributes"].items()}
+        block[name] = {"type": ["set", ["object", item]], "optional": True, "block": True}
     ours = {a.name: a for a in attributes}
     assert set(ours) == set(block), "attribute names"
     members = our_surface(cls).members
@@ -222,7 +221,9 @@ def test_surface_agrees_with_the_schema(address: str, schema: dict[str, Any]) ->
         assert attribute.input == settable, name
         assert attribute.required == bool(spec.get("required")), name
         assert attribute.computed == bool(spec.get("computed")), name
-        assert members[name] == ("property" if settable else "getter"), name
+        assert attribute.block == bool(spec.get("block")), name
+        assert members[name] == ("property" if settable and not attribute.block else "getter"), name
+        assert (f"put_{name}" in members) == attribute.block, name
         assert (f"{name}_input" in members) == settable, name
         assert (f"reset_{name}" in members) == bool(spec.get("optional")), name
         assert (name in keywords) == settable, name
@@ -247,6 +248,8 @@ def test_type_declarations_match_the_installed_accessors() -> None:
             installed.add(a.name)
             if a.input:
                 installed.add(f"{a.name}_input")
+                if a.block:
+                    installed.add(f"put_{a.name}")
                 if not a.required:
                     installed.add(f"reset_{a.name}")
         assert declared == installed, cls.__name__

@@ -60,7 +60,7 @@ def test_public_api() -> None:
     from intune_model import errors
     from intune_model.resources import derived_credential
 
-    assert Issuer is derived_credential.Issuer
+    assert Issuer is derived_credential.Issuer  # the spec's own enums, re-exported
     assert NotificationType is derived_credential.NotificationType
     assert SettingsInvalid is errors.SettingsInvalid
     assert DerivedCredentialSettings.TF_RESOURCE_TYPE == RESOURCE_TYPE == "intune_derived_credential"

@@ -108,17 +108,46 @@ def _keywords(cls: type) -> list[str]:
 def test_construct_keywords_are_the_spec_fields() -> None:
     """The constructs spell their keyword arguments out (typing, IDE completion, jsii-style docs);
     everything behind them (attributes, accessors, checks) comes from the spec."""
-    from constructs_lib import (
-        DataIntuneDerivedCredential,
-        DataIntuneDerivedCredentials,
-        DerivedCredentialSettings,
-    )
-    from intune_model.resources.derived_credential import SPEC
+    from constructs_lib.catalog import DATA_SOURCES, RESOURCES
+    from intune_model.registry import specs
 
-    # and the plugin's own `tenant_id` last, as every resource and data source has it
-    assert _keywords(DerivedCredentialSettings) == [f.name for f in SPEC.fields] + ["tenant_id"]
-    assert _keywords(DataIntuneDerivedCredential) == ["id", SPEC.lookup_field, "tenant_id"]
-    assert _keywords(DataIntuneDerivedCredentials) == [*SPEC.list_filters, "tenant_id"]
+    for spec in specs():
+        # and the plugin's own `tenant_id` last, as every resource and data source has it
+        resource = RESOURCES[f"intune_{spec.name}"]
+        assert _keywords(resource) == [f.name for f in spec.settable] + ["tenant_id"], spec.name
+        assert _keywords(DATA_SOURCES[f"intune_{spec.name}"]) == ["id", spec.lookup_field, "tenant_id"]
+        assert _keywords(DATA_SOURCES[f"intune_{spec.plural}"]) == [*spec.list_filters, "tenant_id"]
+
+
+def test_constructs_lib_has_no_hand_written_per_resource_module() -> None:
+    """A resource costs its spec and a registry line: in `constructs_lib`, only the modules
+    `python -m constructs_lib._generate` writes (they say so in their docstring, and a test holds
+    them fresh) may name a spec module, a resource's Terraform type or its construct class."""
+    from constructs_lib._generate import HEADER, Names
+    from intune_model.registry import specs
+
+    words = set()
+    for spec in specs():
+        names = Names.of(spec)
+        words |= {names.resource, names.one, names.all, names.resource_type, names.all_type}
+        words |= {f"intune_model.resources.{spec.name}"}
+    offenders = []
+    for path in sorted((ROOT / "constructs_lib").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        if HEADER in (ast.get_docstring(tree) or ""):
+            continue
+        imported = {
+            n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module is not None
+        } | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        named = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+            n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+        }
+        found = sorted((imported | named | _string_constants(path)) & words)
+        found += sorted(m for m in imported if m.startswith("intune_model.resources"))
+        if found:
+            offenders.append(f"{path.relative_to(ROOT)}: {sorted(set(found))}")
+    assert offenders == []
 
 
 def test_validate_and_plan_path_loads_no_pydantic_httpx_or_azure_identity() -> None:

@@ -72,8 +72,9 @@ def test_example_config_loads() -> None:
     config = load_config(EXAMPLE)
     assert [s.name for s in config.stacks] == ["intune-example"]
     stack = config.stacks[0]
-    assert 2 <= len(stack.settings) <= 3
+    assert 2 <= len([e for e in stack.settings if e.resource_type == RESOURCE_TYPE]) <= 3
     by_key = {e.key: e for e in stack.settings}
+    assert by_key["ios"].references == {"derived_credential_id": "purebred"}, "a profile using a setting"
     assert by_key["purebred"].construct_kwargs() == {
         "display_name": "Purebred derived credentials",
         "issuer": "purebred",
@@ -248,8 +249,10 @@ def test_build_app_from_example_config() -> None:
     assert [s.node.id for s in stacks] == ["intune-example"]
     out = synth(stacks[0])
     assert sorted(out["resource"][RESOURCE_TYPE]) == sorted(
-        e.key for e in load_config(EXAMPLE).stacks[0].settings
+        e.key for e in load_config(EXAMPLE).stacks[0].settings if e.resource_type == RESOURCE_TYPE
     )
+    profile = out["resource"]["intune_ios_derived_credential_profile"]["ios"]
+    assert profile["derived_credential_id"] == "${intune_derived_credential.purebred.id}"
 
 
 def test_python_m_stacks_synthesizes(tmp_path: Path) -> None:
