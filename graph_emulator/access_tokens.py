@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from graph_emulator.oidc import _b64url_uint
+from graph_emulator.oidc import rsa_jwks
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph's application id: the audience
 
@@ -68,13 +68,4 @@ class AccessTokenSigner:
         return claims
 
     def jwks(self) -> dict[str, Any]:
-        numbers = self._private().public_key().public_numbers()
-        key = {
-            "kty": "RSA",
-            "use": "sig",
-            "alg": "RS256",
-            "kid": self.kid,
-            "n": _b64url_uint(numbers.n),
-            "e": _b64url_uint(numbers.e),
-        }
-        return {"keys": [key]}
+        return rsa_jwks(self._private().public_key(), self.kid)

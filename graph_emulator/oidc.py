@@ -34,6 +34,20 @@ def _b64url_uint(value: int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+def rsa_jwks(public_key: rsa.RSAPublicKey, kid: str) -> dict[str, Any]:
+    """The JSON Web Key Set that publishes one RS256 signing key (the OIDC issuer's, the token signer's)."""
+    numbers = public_key.public_numbers()
+    key = {
+        "kty": "RSA",
+        "use": "sig",
+        "alg": "RS256",
+        "kid": kid,
+        "n": _b64url_uint(numbers.n),
+        "e": _b64url_uint(numbers.e),
+    }
+    return {"keys": [key]}
+
+
 class OidcIssuer:
     """One signing key (new per emulator instance), its JWKS, and the tokens it signs."""
 
@@ -48,16 +62,7 @@ class OidcIssuer:
         return self._key.public_key()
 
     def jwks(self) -> dict[str, Any]:
-        numbers = self.public_key().public_numbers()
-        key = {
-            "kty": "RSA",
-            "use": "sig",
-            "alg": "RS256",
-            "kid": self.kid,
-            "n": _b64url_uint(numbers.n),
-            "e": _b64url_uint(numbers.e),
-        }
-        return {"keys": [key]}
+        return rsa_jwks(self.public_key(), self.kid)
 
     def issue(
         self, subject: str | None = None, audience: str = FEDERATED_TOKEN_AUDIENCE, lifetime: int = 600
