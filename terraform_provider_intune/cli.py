@@ -29,6 +29,7 @@ from intune_model.display import escape_controls, safe_text
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec, spec_named, specs
 from intune_model.schema import ResourceSpec
+from intune_model.unexpected import report_unexpected
 
 CONNECTION_OPTIONS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
 
@@ -136,12 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except OSError as exc:  # a file that cannot be read or written
         print(
-            f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr
+            safe_text(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")),
+            file=sys.stderr,
         )
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line, the traceback only when asked for (INTUNE_DEBUG, TF_LOG)
+        return report_unexpected(exc)
 
 
 def _run(args: argparse.Namespace) -> int:
