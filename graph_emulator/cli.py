@@ -57,7 +57,9 @@ from graph_emulator.pidfile import (
 )
 from graph_emulator.server import GraphEmulator
 from intune_model.address import ENV_AUTHORITY_HOST, ENV_TENANT_ID
+from intune_model.display import safe_text
 from intune_model.errors import IntuneError
+from intune_model.unexpected import report_unexpected
 
 ENV_FILE = "env.sh"
 LOG_FILE = "emulator.log"
@@ -360,5 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except IntuneError as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {safe_text(line)}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a data directory or file that cannot be read or written
+        where = f": {exc.filename}" if exc.filename else ""
+        print(safe_text(f"error: {exc.strerror or exc}{where}"), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, the traceback only when asked for (INTUNE_DEBUG)
+        return report_unexpected(exc)

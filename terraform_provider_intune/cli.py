@@ -6,8 +6,9 @@
                                              registry protocol and network mirror (docs/releases.md)
     intune-provider list [--issuer X]        the tenant's derived credential settings
     intune-provider show ID | --display-name NAME
-    (list, show and export take --resource NAME for another registered resource)
-    intune-provider export -o settings.json  adopt them: a stack configuration file with import ids
+    (list and show take --resource NAME for another registered resource)
+    intune-provider export -o settings.json  adopt them: a stack configuration file with import ids,
+                                             every resource (or --resource NAME), keyed by type
     intune-provider docs [--check]           regenerate (or check) docs/ from the provider schema
     intune-provider version
 
@@ -29,16 +30,28 @@ from intune_model.display import escape_controls, safe_text
 from intune_model.errors import IntuneError
 from intune_model.registry import default_spec, spec_named, specs
 from intune_model.schema import ResourceSpec
+from intune_model.unexpected import report_unexpected
 
 CONNECTION_OPTIONS = ("tenant_id", "client_id", "graph_endpoint", "authority_host")
 
 
-def _spec_options(parser: argparse.ArgumentParser, *, filters: bool = False, lookup: bool = False) -> None:
-    """`--resource`, and one option per list filter or lookup field of the registered specs."""
+def _spec_options(
+    parser: argparse.ArgumentParser, *, filters: bool = False, lookup: bool = False, every: bool = False
+) -> None:
+    """`--resource` (by default the first spec, or with `every` all of them), and one option per
+    list filter or lookup field of the registered specs."""
     names = [s.name for s in specs()]
-    parser.add_argument(
-        "--resource", choices=names, default=default_spec().name, help="which resource (default: %(default)s)"
-    )
+    if every:
+        parser.add_argument(
+            "--resource", choices=names, default=None, help="only this resource (default: every one)"
+        )
+    else:
+        parser.add_argument(
+            "--resource",
+            choices=names,
+            default=default_spec().name,
+            help="which resource (default: %(default)s)",
+        )
     seen: set[str] = set()
     for spec in specs():
         for name in spec.list_filters if filters else (spec.lookup_field,) if lookup else ():
@@ -107,13 +120,13 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write the tenant's settings as a stack configuration file that adopts them (import ids)",
+        help="write the tenant's objects as a stack configuration file that adopts them (import ids)",
     )
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.add_argument(
         "--stack-name", default="intune-export", help="name of the stack (default: %(default)s)"
     )
-    _spec_options(export, filters=True)
+    _spec_options(export, filters=True, every=True)
     export.add_argument("--quiet", action="store_true", help="no progress bar")
     _connection_options(export)
 
@@ -136,12 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except OSError as exc:  # a file that cannot be read or written
         print(
-            f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr
+            safe_text(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")),
+            file=sys.stderr,
         )
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line, the traceback only when asked for (INTUNE_DEBUG, TF_LOG)
+        return report_unexpected(exc)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -238,8 +254,8 @@ def _show(args: argparse.Namespace, client: Any) -> int:
 
 
 def _export(args: argparse.Namespace, client: Any) -> int:
-    from terraform_provider_intune.export import KEY_PATTERN, export_config, iter_pages
-    from terraform_provider_intune.progress import Progress
+    from intune_graph.errors import GraphError
+    from terraform_provider_intune.export import KEY_PATTERN, export_config, resource_type
 
     if not KEY_PATTERN.match(args.stack_name):
         print(
@@ -248,7 +264,46 @@ def _export(args: argparse.Namespace, client: Any) -> int:
         )
         return 2
 
-    spec = _spec(args)
+    exported: list[tuple[ResourceSpec, list[dict[str, Any]]]] = []
+    for spec in _export_specs(args):
+        try:
+            exported.append((spec, _read_all(args, client, spec)))
+        except GraphError as exc:
+            if exc.status != 403 or args.resource is not None:
+                raise
+            # Every resource was asked for, not this one: the app may hold only the others' permission.
+            print(f"warning: left out {spec.title}: {safe_text(str(exc))}", file=sys.stderr)
+    provider = {n: getattr(args, n) for n in CONNECTION_OPTIONS if getattr(args, n) is not None}
+    config, skipped = export_config(exported, stack_name=args.stack_name, provider=provider)
+    for warning in skipped:
+        print(f"warning: left out, the schema refuses it: {safe_text(warning)}", file=sys.stderr)
+    text = json.dumps(config, indent=2) + "\n"
+    resources = config["stacks"][0]["resources"]
+    counts = ", ".join(f"{len(resources[resource_type(spec)])} {spec.title}" for spec, _ in exported)
+    if args.output is None:
+        sys.stdout.write(text)
+        where = "standard output"
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        where = str(args.output)
+    print(f"exported {counts} to {where} (stack {args.stack_name!r})", file=sys.stderr)
+    return 0
+
+
+def _export_specs(args: argparse.Namespace) -> list[ResourceSpec]:
+    """The resource named by `--resource`; else every registered one that takes each filter given
+    (`--issuer x` alone exports only what has an issuer)."""
+    if args.resource is not None:
+        return [spec_named(args.resource)]
+    given = {name for spec in specs() for name in spec.list_filters if getattr(args, name, None) is not None}
+    return [spec for spec in specs() if given <= set(spec.list_filters)]
+
+
+def _read_all(args: argparse.Namespace, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
+    """Every object of `spec` (its filters applied), with a progress bar unless `--quiet`."""
+    from terraform_provider_intune.export import iter_pages
+    from terraform_provider_intune.progress import Progress
+
     progress = Progress(f"reading {spec.title}", stream=sys.stderr)
 
     def set_total(total: int) -> None:
@@ -259,20 +314,9 @@ def _export(args: argparse.Namespace, client: Any) -> int:
         objects.extend(page)
         if not args.quiet:
             progress.advance(len(page))
-    provider = {n: getattr(args, n) for n in CONNECTION_OPTIONS if getattr(args, n) is not None}
-    config, skipped = export_config(objects, stack_name=args.stack_name, provider=provider, spec=spec)
-    for warning in skipped:
-        print(f"warning: left out, the schema refuses it: {warning}", file=sys.stderr)
-    text = json.dumps(config, indent=2) + "\n"
-    count = len(config["stacks"][0]["settings"])
-    if args.output is None:
-        sys.stdout.write(text)
-        where = "standard output"
-    else:
-        args.output.write_text(text, encoding="utf-8")
-        where = str(args.output)
-    progress.done(f"exported {count} {spec.title} to {where} (stack {args.stack_name!r})")
-    return 0
+    if not args.quiet:
+        progress.done(f"read {len(objects)} {spec.title}")
+    return objects
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ descriptions) and `resolve` reads it, so a new argument is one row."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from intune_graph.settings import Connection
@@ -41,6 +41,7 @@ __all__ = [
     "Argument",
     "ConfigProblems",
     "check_arguments",
+    "endpoint_problems",
     "endpoints_for",
     "resolve",
     "unmanaged_match",
@@ -134,18 +135,71 @@ def endpoints_for(
     return graph, authority
 
 
+ENDPOINT_ARGUMENTS = ("cloud", "graph_endpoint", "authority_host")
+
+
+def _pick(config: Mapping[str, Any], env: Mapping[str, str], name: str) -> str | None:
+    """The argument when set, else its environment variable, else None."""
+    value = config.get(name)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    variable = ARGUMENTS_BY_NAME[name].env
+    fallback = env.get(variable, "").strip() if variable else ""
+    return fallback or None
+
+
+def _endpoints(config: Mapping[str, Any], env: Mapping[str, str]) -> tuple[str, str, list[tuple[str, str]]]:
+    """(Graph base URL, login base URL, problems) from the cloud and the two URLs, arguments or
+    environment. The arguments' own form is `check_arguments`'; the problems here are the
+    environment variables' form and the pair's cloud."""
+    problems: list[tuple[str, str]] = []
+    cloud = _pick(config, env, "cloud")
+    graph, authority = a.DEFAULT_GRAPH_ENDPOINT, a.DEFAULT_AUTHORITY_HOST
+    for name in ("graph_endpoint", "authority_host"):
+        value = _pick(config, env, name)
+        if value is not None and config.get(name) is None:  # an argument is checked by check_arguments
+            try:
+                check_base_url(value, ARGUMENT_ENV[name])
+            except ValueError as exc:
+                problems.append((name, str(exc)))
+    if config.get("cloud") is None and cloud is not None:
+        try:
+            cloud_named(cloud)
+        except ValueError as exc:
+            problems.append(("cloud", f"{a.ENV_CLOUD}: {exc}"))
+            cloud = None
+    argument_problems = [p for p in check_arguments(config) if p[0] in ENDPOINT_ARGUMENTS]
+    if not problems and not argument_problems:
+        try:
+            graph, authority = endpoints_for(
+                cloud, _pick(config, env, "graph_endpoint"), _pick(config, env, "authority_host")
+            )
+        except ValueError as exc:
+            problems.append(("cloud", str(exc)))
+    return graph, authority, problems
+
+
+def endpoint_problems(
+    config: Mapping[str, Any], env: Mapping[str, str] | None = None, *, unknown: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """What is wrong with where the provider would connect (`cloud`, `graph_endpoint`,
+    `authority_host`, as arguments or `INTUNE_CLOUD`, `INTUNE_GRAPH_ENDPOINT`,
+    `AZURE_AUTHORITY_HOST`), needing no credential: configure reports it before any Graph call.
+    Nothing is judged while one of the three is `unknown` (its value, and so the pair, comes later)."""
+    if any(name in unknown for name in ENDPOINT_ARGUMENTS):
+        return []
+    env = os.environ if env is None else env
+    argument_problems = [p for p in check_arguments(config) if p[0] in ENDPOINT_ARGUMENTS]
+    return argument_problems + _endpoints(config, env)[2]
+
+
 def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Connection:
     """Arguments win over the environment; raise ConfigProblems naming each missing or bad one."""
     env = os.environ if env is None else env
     problems = check_arguments(config)
 
     def pick(name: str) -> str | None:
-        value = config.get(name)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        variable = ARGUMENTS_BY_NAME[name].env
-        fallback = env.get(variable, "").strip() if variable else ""
-        return fallback or None
+        return _pick(config, env, name)
 
     def flag(name: str) -> bool:
         value = config.get(name)
@@ -161,26 +215,8 @@ def resolve(config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> 
 
     secret = config.get("client_secret") or env.get(a.ENV_CLIENT_SECRET) or None
     password = config.get("client_certificate_password") or env.get(a.ENV_CLIENT_CERTIFICATE_PASSWORD) or None
-    cloud = pick("cloud")
-    graph, authority = a.DEFAULT_GRAPH_ENDPOINT, a.DEFAULT_AUTHORITY_HOST
-    for name in ("graph_endpoint", "authority_host"):
-        value = pick(name)
-        if value is not None and config.get(name) is None:  # an argument was checked above
-            try:
-                check_base_url(value, ARGUMENT_ENV[name])
-            except ValueError as exc:
-                problems.append((name, str(exc)))
-    if config.get("cloud") is None and cloud is not None:
-        try:
-            cloud_named(cloud)
-        except ValueError as exc:
-            problems.append(("cloud", f"{a.ENV_CLOUD}: {exc}"))
-            cloud = None
-    if not any(k in ("cloud", "graph_endpoint", "authority_host") for k, _ in problems):
-        try:
-            graph, authority = endpoints_for(cloud, pick("graph_endpoint"), pick("authority_host"))
-        except ValueError as exc:
-            problems.append(("cloud", str(exc)))
+    graph, authority, where = _endpoints(config, env)
+    problems += where
     conn = Connection(
         tenant_id=pick("tenant_id"),
         client_id=pick("client_id"),

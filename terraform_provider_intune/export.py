@@ -1,5 +1,6 @@
-"""Existing settings of a tenant as a stack configuration file (the format of `stacks/settings.json`),
-so objects clicked together in the portal can be adopted by a stack without being created twice.
+"""Existing settings of a tenant as a stack configuration file (the format of `stacks/settings.json`:
+entries keyed by resource type, references by key), so objects clicked together in the portal can be
+adopted by a stack without being created twice.
 
 Each entry carries the object's Graph id as `import_id`: the stack writes a Terraform `import` block
 for it, so the first deploy imports instead of creating, and the fields are those import keeps
@@ -14,8 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from intune_graph import GraphClient
+from intune_model.address import PROVIDER_TYPE
 from intune_model.errors import SettingsInvalid
-from intune_model.schema import ResourceSpec
+from intune_model.schema import Reference, ResourceSpec
 from terraform_provider_intune.data_sources import filter_expression
 from terraform_provider_intune.handler import adopted_state
 
@@ -61,19 +63,35 @@ def settings_key(name: str, taken: set[str]) -> str:
     return key
 
 
+REF = "ref"  # the settings file's reference to another entry: {"ref": "<key>"} (constructs_lib.settings_file)
+
+
+def resource_type(spec: ResourceSpec) -> str:
+    """The Terraform resource type a spec's entries are keyed by in the file."""
+    return f"{PROVIDER_TYPE}_{spec.name}"
+
+
+def _plain(value: Any) -> Any:
+    """A value as the settings file writes it: the items of an object set without their unset fields."""
+    if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+        return [{k: v for k, v in item.items() if v is not None} for item in value]
+    return value
+
+
 def export_entries(
-    objects: Sequence[Mapping[str, Any]], spec: ResourceSpec
+    objects: Sequence[Mapping[str, Any]], spec: ResourceSpec, taken: set[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Stack settings entries for Graph objects, and a warning for each object left out because
-    the schema refuses what Graph holds (the stack could not deploy it)."""
-    taken: set[str] = set()
+    """Settings entries of one resource type for Graph objects (keys unique among `taken`, which
+    they join), and a warning for each object left out because the schema refuses what Graph holds
+    (the stack could not deploy it). Reference fields hold the target's Graph id."""
+    taken = set() if taken is None else taken
     entries: list[dict[str, Any]] = []
     skipped: list[str] = []
     for obj in objects:
         state = adopted_state(obj, spec)
-        fields = {f.name: state[f.name] for f in spec.settable if state[f.name] is not None}
+        fields = {f.name: _plain(state[f.name]) for f in spec.settable if state[f.name] is not None}
         try:
-            spec.check(fields, subject=f"object {state['id']}")
+            spec.check(fields, subject=f"{spec.title} {state['id']}")
         except SettingsInvalid as exc:
             skipped.append(str(exc))
             continue
@@ -82,17 +100,46 @@ def export_entries(
     return entries, skipped
 
 
+def export_resources(
+    exported: Sequence[tuple[ResourceSpec, Sequence[Mapping[str, Any]]]],
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The `resources` of a stack (entries keyed by resource type, keys unique in the stack) for
+    each spec's Graph objects, and the warnings. A field that takes another resource's id becomes
+    ``{"ref": "<key>"}`` when that object is exported too (the stack then orders the two and passes
+    the id), else stays the raw id."""
+    taken: set[str] = set()
+    resources: dict[str, list[dict[str, Any]]] = {}
+    skipped: list[str] = []
+    for spec, objects in exported:
+        entries, left_out = export_entries(objects, spec, taken)
+        resources[resource_type(spec)] = entries
+        skipped += left_out
+    keys = {(t, e["import_id"]): e["key"] for t, entries in resources.items() for e in entries}
+    for spec, _objects in exported:
+        targets = {
+            f.name: resource_type(f.kind.target)
+            for f in spec.settable
+            if isinstance(f.kind, Reference) and f.kind.target is not None
+        }
+        for entry in resources[resource_type(spec)]:
+            for name, target in targets.items():
+                key = keys.get((target, entry.get(name)))
+                if key is not None:
+                    entry[name] = {REF: key}
+    return resources, skipped
+
+
 def export_config(
-    objects: Sequence[Mapping[str, Any]],
+    exported: Sequence[tuple[ResourceSpec, Sequence[Mapping[str, Any]]]],
     *,
     stack_name: str,
     provider: Mapping[str, str] | None = None,
-    spec: ResourceSpec,
 ) -> tuple[dict[str, Any], list[str]]:
-    """A whole configuration file with one stack; returns it and the warnings of `export_entries`."""
-    entries, skipped = export_entries(objects, spec)
+    """A whole configuration file with one stack (the shape of `stacks/settings.json`: entries keyed
+    by resource type); returns it and the warnings of `export_resources`."""
+    resources, skipped = export_resources(exported)
     stack: dict[str, Any] = {"name": stack_name}
     if provider:
         stack["provider"] = dict(provider)
-    stack["settings"] = entries
+    stack["resources"] = resources
     return {"stacks": [stack]}, skipped

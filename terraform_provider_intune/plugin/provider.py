@@ -27,6 +27,7 @@ from terraform_provider_intune.config import (
     ARGUMENT_DESCRIPTIONS,
     ARGUMENTS,
     check_arguments,
+    endpoint_problems,
     resolve,
     unmanaged_match,
     update_strategy,
@@ -34,7 +35,7 @@ from terraform_provider_intune.config import (
 from terraform_provider_intune.plugin.codec import changed_attributes
 from terraform_provider_intune.plugin.data_sources import data_source_classes
 from terraform_provider_intune.plugin.resources import resource_class
-from terraform_provider_intune.plugin.values import check_config, is_unknown, known_items
+from terraform_provider_intune.plugin.values import check_config, has_unknown, is_unknown, known_items
 
 ENV_WARM_UP = "INTUNE_PROVIDER_WARM_UP"  # "0" turns the background warm-up off (the bench compares)
 WARM_UP_THREAD = "intune-warm-up"  # the thread's name, so in-process tests can wait for it
@@ -86,6 +87,16 @@ class IntuneProvider(Provider):
         self._config = known_items(config)
         self._own_tenant = None
         self._strategy_unknown = is_unknown((config or {}).get("update_strategy"))
+        # Where to connect needs no credential: a bad INTUNE_GRAPH_ENDPOINT (or argument) is reported
+        # here, once, rather than by every resource's first Graph call.
+        unknown = [name for name, value in (config or {}).items() if has_unknown(value)]
+        problems = endpoint_problems(self._config, unknown=unknown)
+        for name, message in problems:  # the same words as `resolve` would raise later
+            diags.add_error(
+                f"Provider configuration: {name}", message, path=[name] if name in self._config else None
+            )
+        if problems:
+            return
         # Build the client and fetch the token in the background while Terraform carries on
         # (schemas, validate, planning); the first Graph call waits for them, not longer.
         if os.environ.get(ENV_WARM_UP, "1").strip() != "0":

@@ -39,6 +39,9 @@ resource "intune_derived_credential" "one" {
 """
 
 
+TERRAFORM_HINT = "Error: Invalid provider configuration\n"
+
+
 class Hcl(Workdir):
     def hcl(self, text: str) -> None:
         for old in self.path.glob("*.tf*"):
@@ -46,14 +49,16 @@ class Hcl(Workdir):
         (self.path / "main.tf").write_text(VERSIONS + text)
 
     def fails(self, *args: str, extra_env: Mapping[str, str] | None = None) -> str:
-        """Run a command that must fail with exactly one error; return its output."""
+        """Run a command that must fail with exactly one error of ours; return its output. (When a
+        provider with no `provider` block fails to configure, Terraform adds its own sourceless
+        "Invalid provider configuration" hint, which is not counted.)"""
         proc = self.run(*args, "-no-color", check=False, extra_env=extra_env)
         out = proc.stdout + proc.stderr
         assert proc.returncode != 0, out
         assert (
             "Traceback" not in out and "Plugin error" not in out and "Unexpected provider error" not in out
         ), out
-        assert out.count("Error: ") == 1, out
+        assert out.count("Error: ") - out.count(TERRAFORM_HINT) == 1, out
         return out
 
 
@@ -116,6 +121,23 @@ def test_an_endpoint_from_the_environment_that_does_not_parse_is_named(wd: Hcl) 
         "apply", "-auto-approve", "-input=false", extra_env={"INTUNE_GRAPH_ENDPOINT": "https://[abc"}
     )
     assert "INTUNE_GRAPH_ENDPOINT" in out and "is not an absolute URL" in out
+
+
+def test_a_bad_endpoint_variable_fails_the_plan_at_configure(wd: Hcl, emu: GraphEmulator) -> None:
+    """Planning creates needs no Graph call, so before the check moved to configure this plan passed
+    and the apply failed once per resource; now the plan fails once, and nothing reaches the tenant."""
+    counted = SETTING.replace('"one" {', '"one" {\n  count = 3').replace(
+        '"Hardened"', '"Hardened ${count.index}"'
+    )
+    bad = {"INTUNE_GRAPH_ENDPOINT": "graph.contoso.example"}
+    for block in ('provider "intune" {}\n', ""):  # without a block, Terraform adds its own hint
+        wd.hcl(block + counted)
+        emu.requests.clear()
+        out = wd.fails("plan", "-input=false", extra_env=bad)
+        assert "Error: Provider configuration: graph_endpoint" in out
+        assert "INTUNE_GRAPH_ENDPOINT: 'graph.contoso.example' is not an absolute URL" in out
+        assert out.count(TERRAFORM_HINT) == (0 if block else 1)
+        assert list(emu.requests) == []
 
 
 # ----------------------------------------------------------------------------- item 6
