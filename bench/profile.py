@@ -7,6 +7,7 @@
 The provider serves gRPC calls on a pool of threads, which pyinstrument (main thread only) does not
 see, so provider runs use py-spy (all threads, busy samples only). Reports go to `.bench-profile/`;
 for py-spy the console shows the functions holding the most samples (inclusive), per process.
+`BENCH_PYSPY_FLAGS=--gil` samples only the thread holding the GIL: CPU spent in Python, not waits.
 """
 
 from __future__ import annotations
@@ -56,12 +57,14 @@ def profile_terraform(kind: str, count: int) -> None:
         launcher = ctx.mirror.ours_exe
         spy = shlex.quote(str(Path(sys.executable).with_name("py-spy")))
         py = shlex.quote(sys.executable)
+        flags = os.environ.get("BENCH_PYSPY_FLAGS", "")
         # py-spy attaches after the start, so its own output never reaches Terraform's handshake.
         launcher.write_text(
             "#!/bin/sh\n"
             f'{py} -m terraform_provider_intune.main "$@" &\n'
             "child=$!\n"
-            f'{spy} record -r 250 -f raw -o "{OUT}/{kind}-$child.txt" --pid $child >/dev/null 2>&1 &\n'
+            f'{spy} record -r 250 {flags} -f raw -o "{OUT}/{kind}-$child.txt" '
+            "--pid $child >/dev/null 2>&1 &\n"
             "wait\n"
         )
         work = Workdir(ctx.dir("profile"), ctx.mirror.rc, ctx.provider_env())

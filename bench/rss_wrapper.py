@@ -1,6 +1,7 @@
 """Provider launcher used by the bench mirror: runs the real provider command as a child (same stdin,
 stdout and stderr, so Terraform's handshake is untouched), waits for it and appends its peak
-resident set size (`ru_maxrss`, KiB) to `$BENCH_RSS_DIR/<label>.rss`.
+resident set size (`ru_maxrss`, KiB) to `$BENCH_RSS_DIR/<label>.rss` and its CPU seconds (user + system)
+to `<label>.cpu`.
 
     python rss_wrapper.py LABEL COMMAND...
 """
@@ -25,6 +26,8 @@ def main() -> int:
     if out_dir:
         with open(os.path.join(out_dir, f"{label}.rss"), "a") as fh:
             fh.write(f"{usage.ru_maxrss}\n")
+        with open(os.path.join(out_dir, f"{label}.cpu"), "a") as fh:
+            fh.write(f"{usage.ru_utime + usage.ru_stime:.3f}\n")
     return os.waitstatus_to_exitcode(status)
 
 

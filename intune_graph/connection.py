@@ -13,6 +13,7 @@ from intune_graph.pacing import shared_pacer
 from intune_graph.retry import CONNECT_TIMEOUT_S, HTTP_TIMEOUT_S, RetryPolicy
 from intune_graph.settings import Connection
 from intune_graph.tls import ca_bundles, ssl_context
+from intune_graph.transport import PooledTransport
 from intune_model.address import PROVIDER_VERSION
 from intune_model.clouds import known_authority_hosts
 
@@ -37,8 +38,10 @@ def open_client(
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
     shared = http is not None
+    context = ssl_context()
     http = http or httpx.Client(
-        verify=ssl_context(),
+        verify=context,  # for a proxy from the environment, which httpx reaches with its own transport
+        transport=PooledTransport(context, max_connections=32, keepalive_expiry=60.0),
         timeout=httpx.Timeout(HTTP_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
         headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
