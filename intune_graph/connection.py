@@ -38,14 +38,15 @@ def open_client(
     graph = check_base_url(conn.graph_endpoint, "graph_endpoint")
     authority = check_base_url(conn.authority_host, "authority_host")
     shared = http is not None
-    context = ssl_context()
-    http = http or httpx.Client(
-        verify=context,  # for a proxy from the environment, which httpx reaches with its own transport
-        transport=PooledTransport(context, max_connections=32, keepalive_expiry=60.0),
-        timeout=httpx.Timeout(HTTP_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
-        headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
-    )
+    if http is None:  # a shared pool keeps its TLS context: loading the CA bundle costs ~40 ms of CPU
+        context = ssl_context()
+        http = httpx.Client(
+            verify=context,  # for a proxy from the environment, which httpx reaches with its own transport
+            transport=PooledTransport(context, max_connections=32, keepalive_expiry=60.0),
+            timeout=httpx.Timeout(HTTP_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=60.0),
+            headers={"User-Agent": f"terraform-provider-intune/{PROVIDER_VERSION}"},
+        )
     bundles = ca_bundles()
     try:
         methods = plan_methods(
