@@ -276,6 +276,8 @@ class Collection:
         self.null_refused = frozenset(self.defaults)
         names = (spec.lookup_field, spec.adoption_key, *spec.list_filters)
         self.filterable = ("id", *dict.fromkeys(spec.by_name[n].graph_name for n in names))
+        for prop in (*self.filterable, *((ODATA_TYPE,) if spec.mixed_collection else ())):
+            store.index(prop)
 
     # ----------------------------------------------------------------- routing
 

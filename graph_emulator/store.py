@@ -61,6 +61,20 @@ class ObjectStore:
         with self._lock:
             self._db.close()
 
+    def index(self, prop: str) -> None:
+        """Index `prop` for `$filter` equality in a collection, as Graph's own store answers it
+        without a scan: unindexed, the provider's pre-create lookup scanned every object of the
+        tenant (5.8 ms at 3000 objects, under the store lock), so a 1000-setting apply cost the
+        emulator seconds of CPU that no real Graph spends. The expression is `_column`'s, which is
+        what lets SQLite use it."""
+        if prop == "id":
+            return  # `id` is UNIQUE: indexed already
+        name = "objects_f_" + re.sub(r"[^A-Za-z0-9]", "_", prop)
+        with self._lock:
+            self._db.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON objects (tenant, collection, {_column(prop)})"
+            )
+
     def insert(self, tenant: str, obj: Mapping[str, Any], collection: str) -> None:
         with self._lock:
             self._db.execute(

@@ -182,3 +182,27 @@ def test_cli_passes_page_size_to_the_background_server() -> None:
     assert flags[flags.index("--page-size") + 1] == "7" and flags[flags.index("--latency") + 1] == "0.15"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--data-dir", "d", "--page-size", "0"])
+
+
+def test_filtered_lists_are_answered_from_an_index_not_a_scan(graph_emulator: GraphEmulator) -> None:
+    """The provider's pre-create lookup (`displayName eq ...`) and a mixed collection's type filter run
+    on every create: a scan of the tenant's objects made a 1000-setting apply cost the emulator seconds
+    of CPU under its store lock, which no real Graph spends."""
+    import sqlite3
+
+    from graph_emulator.store import DB_NAME
+
+    client = graph_client(graph_emulator)
+    make(client, 3)
+    r = client.get(COLLECTION, params={"$filter": "displayName eq 'n1'"})
+    assert [o["displayName"] for o in r.json()["value"]] == ["n1"]
+    db = sqlite3.connect(str(graph_emulator.data_dir / DB_NAME))
+    try:
+        for prop in ("displayName", '"@odata.type"'):
+            plan = db.execute(
+                "EXPLAIN QUERY PLAN SELECT seq, body FROM objects WHERE seq > 0 AND tenant = 't' "
+                f"AND collection = 'c' AND json_extract(body, '$.{prop}') = 'x' ORDER BY seq"
+            ).fetchall()
+            assert any("USING INDEX objects_f_" in str(row[-1]) for row in plan), (prop, plan)
+    finally:
+        db.close()
